@@ -1,0 +1,169 @@
+//! Gateway session configuration.
+
+use std::time::Duration;
+
+use super::backoff::Backoff;
+use super::codec::Format;
+use crate::auth::Token;
+
+/// A field of the `Ready` event, requested with `?ready=` on connect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReadyField {
+    /// `users`
+    Users,
+    /// `servers`
+    Servers,
+    /// `channels`
+    Channels,
+    /// `members`
+    Members,
+    /// `emojis`
+    Emojis,
+    /// `voice_states`
+    VoiceStates,
+    /// `channel_unreads` (off unless requested)
+    ChannelUnreads,
+    /// `policy_changes`
+    PolicyChanges,
+    /// `user_settings`
+    UserSettings,
+}
+
+impl ReadyField {
+    /// The query value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Users => "users",
+            Self::Servers => "servers",
+            Self::Channels => "channels",
+            Self::Members => "members",
+            Self::Emojis => "emojis",
+            Self::VoiceStates => "voice_states",
+            Self::ChannelUnreads => "channel_unreads",
+            Self::PolicyChanges => "policy_changes",
+            Self::UserSettings => "user_settings",
+        }
+    }
+}
+
+/// How a [`Session`](super::Session) connects and keeps its connection healthy.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct SessionConfig {
+    /// Gateway WebSocket URL (from `GET /` → `ws`), e.g. `wss://events.stoat.chat`.
+    pub url: String,
+    /// The credential sent in `Authenticate`.
+    pub token: Token,
+    /// Wire format.
+    pub format: Format,
+    /// `Ready` fields to request; `None` takes the server's defaults.
+    pub ready_fields: Option<Vec<ReadyField>>,
+    /// Put the token in the URL (`&token=`) instead of sending `Authenticate`.
+    /// Off by default: URLs end up in logs.
+    pub token_in_url: bool,
+    /// Time between heartbeat pings (the server docs ask for 10–30 s).
+    pub heartbeat_interval: Duration,
+    /// How long to wait for a `Pong` before the connection is declared dead.
+    pub heartbeat_timeout: Duration,
+    /// How long connecting plus authenticating may take before it is retried.
+    pub handshake_timeout: Duration,
+    /// Reconnect delays.
+    pub backoff: Backoff,
+    /// Give up after this many consecutive failed reconnects (`None`: never).
+    pub max_reconnect_attempts: Option<u32>,
+    /// Seed for the jitter generator (fixed seeds make tests reproducible).
+    pub seed: u64,
+    /// Commands kept while not connected; the oldest are dropped beyond this.
+    pub max_queued_commands: usize,
+}
+
+impl SessionConfig {
+    /// A configuration with the defaults: JSON, server-default Ready fields, a ping every
+    /// 15 s with a 10 s timeout, 30 s handshake timeout, 1 s to 60 s backoff.
+    pub fn new(url: impl Into<String>, token: Token) -> Self {
+        Self {
+            url: url.into(),
+            token,
+            format: Format::Json,
+            ready_fields: None,
+            token_in_url: false,
+            heartbeat_interval: Duration::from_secs(15),
+            heartbeat_timeout: Duration::from_secs(10),
+            handshake_timeout: Duration::from_secs(30),
+            backoff: Backoff::default(),
+            max_reconnect_attempts: None,
+            seed: 0x5704_7C0D_E5EE_D5ED,
+            max_queued_commands: 64,
+        }
+    }
+
+    /// Sets the wire format.
+    pub fn format(mut self, format: Format) -> Self {
+        self.format = format;
+        self
+    }
+
+    /// Sets the heartbeat interval and pong timeout.
+    pub fn heartbeat(mut self, interval: Duration, timeout: Duration) -> Self {
+        self.heartbeat_interval = interval;
+        self.heartbeat_timeout = timeout;
+        self
+    }
+
+    /// Sets the reconnect backoff.
+    pub fn backoff(mut self, backoff: Backoff) -> Self {
+        self.backoff = backoff;
+        self
+    }
+
+    /// Sets the jitter seed.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Requests only these `Ready` fields.
+    pub fn ready_fields(mut self, fields: impl IntoIterator<Item = ReadyField>) -> Self {
+        self.ready_fields = Some(fields.into_iter().collect());
+        self
+    }
+
+    /// Sets the handshake timeout.
+    pub fn handshake_timeout(mut self, timeout: Duration) -> Self {
+        self.handshake_timeout = timeout;
+        self
+    }
+
+    /// Limits consecutive reconnect attempts.
+    pub fn max_reconnect_attempts(mut self, attempts: Option<u32>) -> Self {
+        self.max_reconnect_attempts = attempts;
+        self
+    }
+
+    /// Sends the token in the URL instead of an `Authenticate` frame.
+    pub fn token_in_url(mut self, enabled: bool) -> Self {
+        self.token_in_url = enabled;
+        self
+    }
+
+    /// The URL to connect to: `version=1`, `format`, `ready` fields, and the token only if
+    /// [`token_in_url`](Self::token_in_url) is set.
+    pub fn connect_url(&self) -> String {
+        let mut url = self.url.clone();
+        url.push(if url.contains('?') { '&' } else { '?' });
+        url.push_str("version=1&format=");
+        url.push_str(self.format.as_query_value());
+        for field in self.ready_fields.iter().flatten() {
+            url.push_str("&ready=");
+            url.push_str(field.as_str());
+        }
+        if self.token_in_url {
+            url.push_str("&token=");
+            // The server does no percent-decoding of query values; tokens are URL-safe
+            // nanoids, so they go in verbatim.
+            url.push_str(self.token.secret());
+        }
+        url
+    }
+}

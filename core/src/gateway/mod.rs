@@ -1,0 +1,19 @@
+//! The gateway: a WebSocket session that authenticates, keeps itself alive and reconnects.
+//!
+//! [`Session`] is a sans-IO state machine. The driver (a runtime adapter, your own event loop,
+//! or a test) feeds it what happened — a connection opened, a frame arrived, a deadline passed —
+//! and pulls what to do next from [`Session::poll_output`].
+
+mod backoff;
+mod codec;
+mod command;
+mod config;
+mod event;
+mod session;
+
+pub use backoff::Backoff;
+pub use codec::{decode, encode, DecodeError, Format, WsMessage};
+pub use command::{ClientMessage, Command};
+pub use config::{ReadyField, SessionConfig};
+pub use event::{Event, GatewayError, PingData, Ready, UnknownEvent};
+pub use session::{CloseReason, Output, Session, SessionState};

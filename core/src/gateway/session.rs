@@ -1,0 +1,432 @@
+//! The gateway session state machine.
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use super::codec::{decode, encode, DecodeError, WsMessage};
+use super::command::{ClientMessage, Command};
+use super::config::SessionConfig;
+use super::event::{Event, GatewayError, PingData};
+
+/// Something the driver must do, or an event for the user.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Output {
+    /// Open a WebSocket connection to `url`, then call [`Session::handle_connected`] or
+    /// [`Session::handle_connect_failed`].
+    Connect {
+        /// Full URL including the query.
+        url: String,
+    },
+    /// Send this message on the open connection.
+    Send(WsMessage),
+    /// Close the current connection (or abandon the connection attempt in progress).
+    /// The session has already moved on; no `handle_disconnected` call is needed.
+    Disconnect,
+    /// A server event for the user (`Bulk` already flattened).
+    Event(Event),
+    /// A frame could not be decoded; it was skipped.
+    InvalidFrame(DecodeError),
+    /// The session has ended for good; nothing more will be asked of the driver.
+    Closed(CloseReason),
+}
+
+/// Why a session ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CloseReason {
+    /// [`Session::close`] was called.
+    Requested,
+    /// The server logged this session out.
+    LoggedOut,
+    /// The server rejected the token (e.g. `InvalidSession`). Retrying would not help.
+    AuthenticationFailed(GatewayError),
+    /// [`SessionConfig::max_reconnect_attempts`] consecutive attempts failed.
+    ReconnectAttemptsExhausted,
+}
+
+/// Where the session is, as a user might want to display it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SessionState {
+    /// [`Session::start`] has not been called.
+    Idle,
+    /// Waiting for the connection to open.
+    Connecting,
+    /// Connected, waiting for `Authenticated` / `Ready`.
+    Handshaking,
+    /// Ready: events flow and commands are sent immediately.
+    Ready,
+    /// Waiting before the next reconnect attempt.
+    WaitingToReconnect,
+    /// Finished.
+    Closed,
+}
+
+#[derive(Debug)]
+enum State {
+    Idle,
+    Connecting {
+        deadline: Instant,
+    },
+    Open {
+        /// `Some` until `Ready` arrives.
+        handshake_deadline: Option<Instant>,
+        /// `None` until `Authenticated` (the server ignores pings before it).
+        next_ping: Option<Instant>,
+        pending_ping: Option<(u64, Instant)>,
+    },
+    Backoff {
+        until: Instant,
+    },
+    Closed,
+}
+
+/// A gateway session: one logical connection that survives reconnects.
+///
+/// Drive it like this (see the crate examples for a full loop):
+/// 1. call [`start`](Self::start), then drain [`poll_output`](Self::poll_output) after every input;
+/// 2. on [`Output::Connect`] open the socket and report the outcome;
+/// 3. feed every received frame to [`handle_message`](Self::handle_message) and a lost
+///    connection to [`handle_disconnected`](Self::handle_disconnected);
+/// 4. call [`handle_timeout`](Self::handle_timeout) when [`poll_timeout`](Self::poll_timeout)
+///    passes. A timeout call that is early or spurious does nothing.
+#[derive(Debug)]
+pub struct Session {
+    config: SessionConfig,
+    state: State,
+    outputs: VecDeque<Output>,
+    queued_commands: VecDeque<Command>,
+    rng: fastrand::Rng,
+    next_nonce: u64,
+    failed_attempts: u32,
+    latency: Option<Duration>,
+    connections: u64,
+}
+
+impl Session {
+    /// Creates an idle session.
+    pub fn new(config: SessionConfig) -> Self {
+        let rng = fastrand::Rng::with_seed(config.seed);
+        Self {
+            config,
+            state: State::Idle,
+            outputs: VecDeque::new(),
+            queued_commands: VecDeque::new(),
+            rng,
+            next_nonce: 1,
+            failed_attempts: 0,
+            latency: None,
+            connections: 0,
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &SessionConfig {
+        &self.config
+    }
+
+    /// Starts connecting. Does nothing unless the session is idle.
+    pub fn start(&mut self, now: Instant) {
+        if matches!(self.state, State::Idle) {
+            self.begin_connect(now);
+        }
+    }
+
+    /// The next thing to do, if any. Call until it returns `None` after every input.
+    /// Its answer changes only after a `handle_*`, `send`, `start` or `close` call.
+    pub fn poll_output(&mut self) -> Option<Output> {
+        self.outputs.pop_front()
+    }
+
+    /// When [`handle_timeout`](Self::handle_timeout) must next be called, if ever.
+    /// Its answer changes only after a `handle_*`, `start` or `close` call.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        match &self.state {
+            State::Connecting { deadline } => Some(*deadline),
+            State::Open {
+                handshake_deadline,
+                next_ping,
+                pending_ping,
+            } => {
+                let pong_deadline =
+                    pending_ping.map(|(_, sent)| sent + self.config.heartbeat_timeout);
+                // While a ping is outstanding the next one waits for its answer.
+                let ping = if pending_ping.is_some() {
+                    None
+                } else {
+                    *next_ping
+                };
+                [*handshake_deadline, ping, pong_deadline]
+                    .into_iter()
+                    .flatten()
+                    .min()
+            }
+            State::Backoff { until } => Some(*until),
+            State::Idle | State::Closed => None,
+        }
+    }
+
+    /// The connection opened.
+    pub fn handle_connected(&mut self, now: Instant) {
+        if !matches!(self.state, State::Connecting { .. }) {
+            return;
+        }
+        self.connections += 1;
+        tracing::debug!(connection = self.connections, "gateway connected");
+        self.state = State::Open {
+            handshake_deadline: Some(now + self.config.handshake_timeout),
+            next_ping: None,
+            pending_ping: None,
+        };
+        if !self.config.token_in_url {
+            let auth = ClientMessage::Authenticate {
+                token: self.config.token.clone(),
+            };
+            self.outputs
+                .push_back(Output::Send(encode(self.config.format, &auth)));
+        }
+    }
+
+    /// The connection attempt failed.
+    pub fn handle_connect_failed(&mut self, now: Instant) {
+        if matches!(self.state, State::Connecting { .. }) {
+            tracing::debug!("gateway connection attempt failed");
+            self.schedule_reconnect(now);
+        }
+    }
+
+    /// The open connection was lost (closed by the server, a network error, ...).
+    pub fn handle_disconnected(&mut self, now: Instant) {
+        if matches!(self.state, State::Open { .. } | State::Connecting { .. }) {
+            tracing::debug!("gateway connection lost");
+            self.schedule_reconnect(now);
+        }
+    }
+
+    /// A whole message arrived on the open connection.
+    pub fn handle_message(&mut self, now: Instant, message: WsMessage) {
+        if !matches!(self.state, State::Open { .. }) {
+            return;
+        }
+        match decode(self.config.format, &message) {
+            Ok(event) => self.handle_event(now, event),
+            Err(error) => {
+                tracing::warn!(%error, "skipping undecodable gateway frame");
+                self.outputs.push_back(Output::InvalidFrame(error));
+            }
+        }
+    }
+
+    /// A deadline from [`poll_timeout`](Self::poll_timeout) may have passed.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        match self.state {
+            State::Connecting { deadline } if now >= deadline => {
+                tracing::debug!("gateway connection attempt timed out");
+                self.drop_connection(now);
+            }
+            State::Backoff { until } if now >= until => self.begin_connect(now),
+            State::Open {
+                handshake_deadline,
+                next_ping,
+                pending_ping,
+            } => {
+                if handshake_deadline.is_some_and(|d| now >= d) {
+                    tracing::debug!("gateway handshake timed out");
+                    return self.drop_connection(now);
+                }
+                if let Some((nonce, sent)) = pending_ping {
+                    if now >= sent + self.config.heartbeat_timeout {
+                        tracing::warn!(nonce, "no pong within the heartbeat timeout; reconnecting");
+                        return self.drop_connection(now);
+                    }
+                } else if next_ping.is_some_and(|t| now >= t) {
+                    self.send_ping(now);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Sends a command now if the session is ready, otherwise keeps it until it is.
+    pub fn send(&mut self, command: Command) {
+        if self.state() == SessionState::Ready {
+            let frame = encode(self.config.format, &ClientMessage::Command(command));
+            self.outputs.push_back(Output::Send(frame));
+        } else if !matches!(self.state, State::Closed) {
+            if self.queued_commands.len() >= self.config.max_queued_commands {
+                tracing::warn!("command queue full; dropping the oldest command");
+                self.queued_commands.pop_front();
+            }
+            self.queued_commands.push_back(command);
+        }
+    }
+
+    /// Ends the session: the connection is closed and no reconnect follows.
+    pub fn close(&mut self) {
+        self.finish(CloseReason::Requested);
+    }
+
+    /// Round-trip time of the last answered heartbeat.
+    pub fn latency(&self) -> Option<Duration> {
+        self.latency
+    }
+
+    /// How many connections have opened so far.
+    pub fn connections(&self) -> u64 {
+        self.connections
+    }
+
+    /// The current state.
+    pub fn state(&self) -> SessionState {
+        match self.state {
+            State::Idle => SessionState::Idle,
+            State::Connecting { .. } => SessionState::Connecting,
+            State::Open {
+                handshake_deadline: Some(_),
+                ..
+            } => SessionState::Handshaking,
+            State::Open { .. } => SessionState::Ready,
+            State::Backoff { .. } => SessionState::WaitingToReconnect,
+            State::Closed => SessionState::Closed,
+        }
+    }
+
+    fn begin_connect(&mut self, now: Instant) {
+        self.state = State::Connecting {
+            deadline: now + self.config.handshake_timeout,
+        };
+        self.outputs.push_back(Output::Connect {
+            url: self.config.connect_url(),
+        });
+    }
+
+    fn handle_event(&mut self, now: Instant, event: Event) {
+        match event {
+            Event::Bulk { v } => {
+                for inner in v {
+                    self.handle_event(now, inner);
+                    if matches!(self.state, State::Closed) {
+                        break;
+                    }
+                }
+                return;
+            }
+            Event::Authenticated => {
+                if let State::Open { next_ping, .. } = &mut self.state {
+                    next_ping.get_or_insert(now + self.config.heartbeat_interval);
+                }
+            }
+            Event::Ready(_) => {
+                if let State::Open {
+                    handshake_deadline,
+                    next_ping,
+                    ..
+                } = &mut self.state
+                {
+                    *handshake_deadline = None;
+                    next_ping.get_or_insert(now + self.config.heartbeat_interval);
+                }
+                self.failed_attempts = 0;
+                self.outputs.push_back(Output::Event(event));
+                self.flush_commands();
+                return;
+            }
+            Event::Pong {
+                data: PingData::Number(nonce),
+            } => {
+                if let State::Open { pending_ping, .. } = &mut self.state {
+                    if let Some((expected, sent)) = *pending_ping {
+                        if nonce == expected {
+                            *pending_ping = None;
+                            self.latency = Some(now.saturating_duration_since(sent));
+                        }
+                    }
+                }
+            }
+            Event::Error { ref data } => {
+                let error = data.clone();
+                tracing::error!(kind = %error.kind, "gateway rejected the session");
+                self.outputs.push_back(Output::Event(event));
+                self.finish(CloseReason::AuthenticationFailed(error));
+                return;
+            }
+            Event::Logout => {
+                self.outputs.push_back(Output::Event(event));
+                self.finish(CloseReason::LoggedOut);
+                return;
+            }
+            _ => {}
+        }
+        self.outputs.push_back(Output::Event(event));
+    }
+
+    fn send_ping(&mut self, now: Instant) {
+        let nonce = self.next_nonce;
+        self.next_nonce += 1;
+        if let State::Open {
+            next_ping,
+            pending_ping,
+            ..
+        } = &mut self.state
+        {
+            *pending_ping = Some((nonce, now));
+            *next_ping = Some(now + self.config.heartbeat_interval);
+        }
+        let ping = ClientMessage::Ping {
+            data: PingData::Number(nonce),
+        };
+        self.outputs
+            .push_back(Output::Send(encode(self.config.format, &ping)));
+    }
+
+    fn flush_commands(&mut self) {
+        while let Some(command) = self.queued_commands.pop_front() {
+            let frame = encode(self.config.format, &ClientMessage::Command(command));
+            self.outputs.push_back(Output::Send(frame));
+        }
+    }
+
+    /// Abandons the current connection (or attempt) and schedules the next one.
+    fn drop_connection(&mut self, now: Instant) {
+        self.outputs.push_back(Output::Disconnect);
+        self.schedule_reconnect(now);
+    }
+
+    fn schedule_reconnect(&mut self, now: Instant) {
+        self.failed_attempts += 1;
+        if self
+            .config
+            .max_reconnect_attempts
+            .is_some_and(|max| self.failed_attempts > max)
+        {
+            self.state = State::Closed;
+            self.outputs
+                .push_back(Output::Closed(CloseReason::ReconnectAttemptsExhausted));
+            return;
+        }
+        let delay = self
+            .config
+            .backoff
+            .delay(self.failed_attempts, &mut self.rng);
+        tracing::info!(
+            attempt = self.failed_attempts,
+            ?delay,
+            "gateway reconnect scheduled"
+        );
+        self.state = State::Backoff { until: now + delay };
+    }
+
+    fn finish(&mut self, reason: CloseReason) {
+        match self.state {
+            State::Closed => return,
+            State::Connecting { .. } | State::Open { .. } => {
+                self.outputs.push_back(Output::Disconnect)
+            }
+            State::Idle | State::Backoff { .. } => {}
+        }
+        self.state = State::Closed;
+        self.queued_commands.clear();
+        self.outputs.push_back(Output::Closed(reason));
+    }
+}

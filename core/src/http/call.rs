@@ -1,0 +1,284 @@
+//! [`Call`]: one REST request through the rate limiter and the retry policy, sans-IO.
+
+use std::marker::PhantomData;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::StatusCode;
+use serde::de::DeserializeOwned;
+
+use super::error::{Error, TransportError, TransportErrorKind};
+use super::rest::{parse_response, PreparedRequest};
+use crate::ratelimit::{Acquire, RateLimitHeaders, RateLimiter, Ticket};
+
+/// How many times, and how patiently, a request is retried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RetryPolicy {
+    /// Retries after a 429 (each waits the `retry_after` the server named).
+    pub max_rate_limit_retries: u32,
+    /// Retries after 502/503/504 or a transport failure (only where repeating is safe).
+    pub max_transient_retries: u32,
+    /// First delay after a transient failure; doubles each time.
+    pub transient_backoff: Duration,
+    /// Upper bound on a transient-failure delay.
+    pub max_transient_backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_rate_limit_retries: 5,
+            max_transient_retries: 3,
+            transient_backoff: Duration::from_millis(500),
+            max_transient_backoff: Duration::from_secs(8),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries at all.
+    pub fn none() -> Self {
+        Self {
+            max_rate_limit_retries: 0,
+            max_transient_retries: 0,
+            ..Self::default()
+        }
+    }
+
+    /// Sets the number of retries after a 429.
+    pub fn rate_limit_retries(mut self, retries: u32) -> Self {
+        self.max_rate_limit_retries = retries;
+        self
+    }
+
+    /// Sets the number of retries after transient failures and the first delay.
+    pub fn transient_retries(mut self, retries: u32, first_delay: Duration) -> Self {
+        self.max_transient_retries = retries;
+        self.transient_backoff = first_delay;
+        self
+    }
+
+    fn transient_delay(&self, attempt: u32) -> Duration {
+        let factor = 1u32 << attempt.saturating_sub(1).min(16);
+        self.transient_backoff
+            .saturating_mul(factor)
+            .min(self.max_transient_backoff)
+    }
+}
+
+/// What the driver of a [`Call`] must do next.
+#[derive(Debug)]
+pub enum Step<T> {
+    /// Sleep until this instant, then poll again.
+    Wait(Instant),
+    /// Send this request, then report the outcome with [`Call::handle_response`] or
+    /// [`Call::handle_transport_error`].
+    Send(http::Request<Bytes>),
+    /// Finished.
+    Done(Result<T, Error>),
+}
+
+#[derive(Debug)]
+enum State {
+    /// Waiting for the limiter.
+    Queued,
+    /// Waiting before a retry.
+    Delayed(Instant),
+    /// Sent; waiting for the outcome.
+    InFlight,
+    /// Finished; the result is in `Call::result` until it is taken.
+    Finished,
+}
+
+/// One REST request's life: wait for the bucket, send, retry within bounds, parse.
+///
+/// A driver loop is all an adapter needs:
+///
+/// ```no_run
+/// # use stoat_core::http::{Rest, Step, routes::FetchSelf};
+/// # fn send(r: http::Request<bytes::Bytes>) -> http::Response<bytes::Bytes> { unimplemented!() }
+/// # let rest = Rest::new("https://api.stoat.chat", None);
+/// let mut call = rest.call(&FetchSelf)?;
+/// let me = loop {
+///     match call.poll(std::time::Instant::now()) {
+///         Step::Wait(until) => std::thread::sleep(until.saturating_duration_since(std::time::Instant::now())),
+///         Step::Send(request) => call.handle_response(std::time::Instant::now(), send(request)),
+///         Step::Done(result) => break result?,
+///     }
+/// };
+/// # Ok::<(), stoat_core::http::Error>(())
+/// ```
+///
+/// Dropping a `Call` before it finishes gives its place in the bucket queue to the next one.
+#[derive(Debug)]
+pub struct Call<T> {
+    request: PreparedRequest,
+    limiter: Arc<Mutex<RateLimiter>>,
+    ticket: Ticket,
+    policy: RetryPolicy,
+    rate_limit_retries: u32,
+    transient_retries: u32,
+    state: State,
+    result: Option<Result<T, Error>>,
+    _output: PhantomData<fn() -> T>,
+}
+
+impl<T: DeserializeOwned> Call<T> {
+    pub(crate) fn new(
+        request: PreparedRequest,
+        limiter: Arc<Mutex<RateLimiter>>,
+        policy: RetryPolicy,
+    ) -> Self {
+        let ticket = lock(&limiter).enqueue(request.bucket.clone());
+        Self {
+            request,
+            limiter,
+            ticket,
+            policy,
+            rate_limit_retries: 0,
+            transient_retries: 0,
+            state: State::Queued,
+            result: None,
+            _output: PhantomData,
+        }
+    }
+
+    /// The request being made.
+    pub fn request(&self) -> &PreparedRequest {
+        &self.request
+    }
+
+    /// Advances the call. Returns `Done` exactly once; polling after that returns an error.
+    pub fn poll(&mut self, now: Instant) -> Step<T> {
+        match &mut self.state {
+            State::Delayed(until) if now < *until => return Step::Wait(*until),
+            State::Delayed(_) => self.state = State::Queued,
+            State::InFlight => {
+                return Step::Done(Err(Error::Usage(
+                    "Call::poll called before the in-flight request's outcome was reported",
+                )))
+            }
+            State::Finished => {
+                return Step::Done(
+                    self.result
+                        .take()
+                        .unwrap_or(Err(Error::Usage("Call::poll called after Done"))),
+                )
+            }
+            State::Queued => {}
+        }
+        match lock(&self.limiter).acquire(&self.ticket, now) {
+            Acquire::Ready => {
+                self.state = State::InFlight;
+                Step::Send(self.request.to_http())
+            }
+            Acquire::Wait(until) => Step::Wait(until),
+        }
+    }
+
+    /// The response to the last [`Step::Send`] arrived.
+    pub fn handle_response(&mut self, now: Instant, response: http::Response<Bytes>) {
+        if !matches!(self.state, State::InFlight) {
+            return;
+        }
+        let status = response.status();
+        let headers = RateLimitHeaders::from_headers(response.headers());
+        {
+            let mut limiter = lock(&self.limiter);
+            if let Some(headers) = headers {
+                limiter.on_response(&self.request.bucket, headers, now);
+            }
+            if status == StatusCode::TOO_MANY_REQUESTS {
+                let retry_after = retry_after(response.body())
+                    .or(headers.map(|h| h.reset_after))
+                    .unwrap_or(crate::ratelimit::WINDOW);
+                limiter.on_rate_limited(&self.request.bucket, retry_after, now);
+                if self.rate_limit_retries < self.policy.max_rate_limit_retries {
+                    self.rate_limit_retries += 1;
+                    tracing::debug!(
+                        ?retry_after,
+                        bucket = self.request.bucket.bucket.name(),
+                        "429; retrying"
+                    );
+                    self.ticket = limiter.enqueue(self.request.bucket.clone());
+                    self.state = State::Queued;
+                    return;
+                }
+                // A typed error body (e.g. InSlowmode) is more useful than a bare RateLimited.
+                let error = match super::rest::parse_error(status, response.body()) {
+                    error @ Error::Api(_) => error,
+                    _ => Error::RateLimited { retry_after },
+                };
+                drop(limiter);
+                return self.finish(Err(error));
+            }
+        }
+        if matches!(
+            status,
+            StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT
+        ) && self.request.idempotent
+            && self.retry_transient(now)
+        {
+            return;
+        }
+        self.finish(parse_response(&response));
+    }
+
+    /// The last [`Step::Send`] failed below HTTP.
+    pub fn handle_transport_error(&mut self, now: Instant, error: TransportError) {
+        if !matches!(self.state, State::InFlight) {
+            return;
+        }
+        let safe = error.kind == TransportErrorKind::Connect || self.request.idempotent;
+        if safe && self.retry_transient(now) {
+            return;
+        }
+        self.finish(Err(Error::Transport(error)));
+    }
+
+    fn finish(&mut self, result: Result<T, Error>) {
+        self.result = Some(result);
+        self.state = State::Finished;
+    }
+
+    fn retry_transient(&mut self, now: Instant) -> bool {
+        if self.transient_retries >= self.policy.max_transient_retries {
+            return false;
+        }
+        self.transient_retries += 1;
+        let delay = self.policy.transient_delay(self.transient_retries);
+        tracing::debug!(
+            ?delay,
+            attempt = self.transient_retries,
+            "transient failure; retrying"
+        );
+        self.ticket = lock(&self.limiter).enqueue(self.request.bucket.clone());
+        self.state = State::Delayed(now + delay);
+        true
+    }
+}
+
+impl<T> Drop for Call<T> {
+    fn drop(&mut self) {
+        lock(&self.limiter).cancel(&self.ticket);
+    }
+}
+
+/// The 429 body: `{"retry_after": <milliseconds>}`.
+fn retry_after(body: &[u8]) -> Option<Duration> {
+    #[derive(serde::Deserialize)]
+    struct RetryAfter {
+        retry_after: u64,
+    }
+    serde_json::from_slice::<RetryAfter>(body)
+        .ok()
+        .map(|r| Duration::from_millis(r.retry_after))
+}
+
+fn lock(limiter: &Mutex<RateLimiter>) -> MutexGuard<'_, RateLimiter> {
+    limiter
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}

@@ -1,0 +1,167 @@
+//! The [`Request`] trait every typed route implements, and the parts it produces.
+
+use bytes::Bytes;
+use http::Method;
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::error::ValidationError;
+use crate::auth::Secret;
+
+/// A typed API request: one implementation per route.
+///
+/// Implementations only describe the request; [`Rest`](super::Rest) turns the description into
+/// an `http::Request<Bytes>` (base URL, auth, user agent, headers) and parses the response.
+pub trait Request {
+    /// What a successful response decodes to (`()` for 204 routes).
+    type Output: DeserializeOwned;
+
+    /// Describes the request, or explains why it would be rejected.
+    fn to_parts(&self) -> Result<RequestParts, ValidationError>;
+}
+
+/// A request body.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Body {
+    /// No body.
+    #[default]
+    Empty,
+    /// A JSON document.
+    Json(Bytes),
+    /// A `multipart/form-data` document with its content type (which names the boundary).
+    Multipart {
+        /// The full `Content-Type` value.
+        content_type: String,
+        /// The encoded parts.
+        bytes: Bytes,
+    },
+}
+
+impl Body {
+    /// Serialises `value` as JSON.
+    pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<Self, ValidationError> {
+        serde_json::to_vec(value)
+            .map(|bytes| Self::Json(Bytes::from(bytes)))
+            .map_err(|e| ValidationError::Invalid {
+                field: "body",
+                reason: e.to_string(),
+            })
+    }
+}
+
+/// Everything route-specific about a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RequestParts {
+    /// HTTP method.
+    pub method: Method,
+    /// Path below the API base, starting with `/`, segments already percent-encoded.
+    pub path: String,
+    /// Encoded query string without `?`, if any.
+    pub query: Option<String>,
+    /// The body.
+    pub body: Body,
+    /// `Idempotency-Key` header (makes a POST safe to retry).
+    pub idempotency_key: Option<String>,
+    /// `X-Audit-Log-Reason` header.
+    pub audit_log_reason: Option<String>,
+    /// `X-MFA-Ticket` header.
+    pub mfa_ticket: Option<Secret>,
+    /// Whether the token is sent (false for public routes like `GET /`).
+    pub authenticated: bool,
+}
+
+impl RequestParts {
+    /// An authenticated request with no body.
+    pub fn new(method: Method, path: impl Into<String>) -> Self {
+        Self {
+            method,
+            path: path.into(),
+            query: None,
+            body: Body::Empty,
+            idempotency_key: None,
+            audit_log_reason: None,
+            mfa_ticket: None,
+            authenticated: true,
+        }
+    }
+
+    /// Sets the body.
+    pub fn body(mut self, body: Body) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sets the query string from key/value pairs (values are percent-encoded).
+    pub fn query<'a>(mut self, pairs: impl IntoIterator<Item = (&'a str, String)>) -> Self {
+        let query: Vec<String> = pairs
+            .into_iter()
+            .map(|(k, v)| format!("{k}={}", utf8_percent_encode(&v, QUERY_VALUE)))
+            .collect();
+        self.query = (!query.is_empty()).then(|| query.join("&"));
+        self
+    }
+
+    /// Marks the route as public (no token sent).
+    pub fn unauthenticated(mut self) -> Self {
+        self.authenticated = false;
+        self
+    }
+
+    /// Sets the `Idempotency-Key` header.
+    pub fn idempotency_key(mut self, key: Option<String>) -> Self {
+        self.idempotency_key = key;
+        self
+    }
+
+    /// Sets the `X-Audit-Log-Reason` header.
+    pub fn audit_log_reason(mut self, reason: Option<String>) -> Self {
+        self.audit_log_reason = reason;
+        self
+    }
+}
+
+/// Characters escaped in a path segment: everything outside RFC 3986 `unreserved`.
+const PATH_SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'&')
+    .add(b'+')
+    .add(b'=')
+    .add(b';')
+    .add(b'[')
+    .add(b']')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'|');
+
+const QUERY_VALUE: &AsciiSet = PATH_SEGMENT;
+
+/// Builds a path from literal and dynamic segments.
+///
+/// ```
+/// use stoat_core::http::path;
+/// assert_eq!(path(&["channels", "01H", "messages", "👍"]), "/channels/01H/messages/%F0%9F%91%8D");
+/// ```
+pub fn path(segments: &[&str]) -> String {
+    let mut out = String::new();
+    for segment in segments {
+        out.push('/');
+        out.extend(utf8_percent_encode(segment, PATH_SEGMENT));
+    }
+    if out.is_empty() {
+        out.push('/');
+    }
+    out
+}

@@ -1,0 +1,272 @@
+//! The request pipeline: typed request in, `http::Request<Bytes>` out; response in, typed
+//! output or [`Error`] out.
+
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use http::header::{HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
+use http::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+
+use super::call::{Call, RetryPolicy};
+use super::error::{ApiError, BodySnippet, Error, ErrorType};
+use super::request::{Body, Request, RequestParts};
+use crate::auth::Token;
+use crate::ratelimit::{BucketKey, RateLimiter};
+
+/// The library's default `User-Agent`.
+pub const DEFAULT_USER_AGENT: &str = concat!(
+    "stoat-rs/",
+    env!("CARGO_PKG_VERSION"),
+    " (https://github.com/stoat-rs/stoat)"
+);
+
+/// A request ready to send, plus what the limiter and retry policy need to know about it.
+#[derive(Debug, Clone)]
+pub struct PreparedRequest {
+    /// Method.
+    pub method: Method,
+    /// Absolute URI.
+    pub uri: http::Uri,
+    /// All headers.
+    pub headers: http::HeaderMap,
+    /// Body bytes.
+    pub body: Bytes,
+    /// The rate-limit bucket it counts against.
+    pub bucket: BucketKey,
+    /// Whether repeating it after an ambiguous failure is safe.
+    pub idempotent: bool,
+}
+
+impl PreparedRequest {
+    /// An `http::Request` for one attempt (cheap: the body is shared).
+    pub fn to_http(&self) -> http::Request<Bytes> {
+        let mut request = http::Request::new(self.body.clone());
+        *request.method_mut() = self.method.clone();
+        *request.uri_mut() = self.uri.clone();
+        *request.headers_mut() = self.headers.clone();
+        request
+    }
+}
+
+/// The REST side of a client: base URL, credentials, user agent, the shared rate limiter and
+/// the retry policy. Cloning shares the limiter.
+///
+/// ```
+/// use stoat_core::http::{Rest, routes::FetchSelf};
+/// use stoat_core::auth::Token;
+/// let rest = Rest::new("https://api.stoat.chat", Some(Token::bot("secret")));
+/// let request = rest.prepare(&FetchSelf).unwrap().to_http();
+/// assert_eq!(request.uri(), "https://api.stoat.chat/users/@me");
+/// assert_eq!(request.headers()["x-bot-token"], "secret");
+/// ```
+#[derive(Clone, Debug)]
+pub struct Rest {
+    api_base: String,
+    token: Option<Token>,
+    user_agent: String,
+    limiter: Arc<Mutex<RateLimiter>>,
+    retry: RetryPolicy,
+}
+
+impl Rest {
+    /// A pipeline for the API at `api_base` (e.g. `https://api.stoat.chat`).
+    pub fn new(api_base: impl Into<String>, token: Option<Token>) -> Self {
+        Self {
+            api_base: api_base.into().trim_end_matches('/').to_owned(),
+            token,
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+            limiter: Arc::default(),
+            retry: RetryPolicy::default(),
+        }
+    }
+
+    /// Replaces the `User-Agent`.
+    pub fn with_user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Replaces the retry policy.
+    pub fn with_retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The API base URL.
+    pub fn api_base(&self) -> &str {
+        &self.api_base
+    }
+
+    /// The shared rate limiter.
+    pub fn limiter(&self) -> &Arc<Mutex<RateLimiter>> {
+        &self.limiter
+    }
+
+    /// Builds the HTTP request for `request`.
+    pub fn prepare<R: Request + ?Sized>(&self, request: &R) -> Result<PreparedRequest, Error> {
+        let parts = request.to_parts()?;
+        self.prepare_parts(parts)
+    }
+
+    /// Builds the HTTP request from already described parts.
+    pub fn prepare_parts(&self, parts: RequestParts) -> Result<PreparedRequest, Error> {
+        let RequestParts {
+            method,
+            path,
+            query,
+            body,
+            idempotency_key,
+            audit_log_reason,
+            mfa_ticket,
+            authenticated,
+        } = parts;
+        let mut uri = format!("{}{}", self.api_base, path);
+        if let Some(query) = &query {
+            uri.push('?');
+            uri.push_str(query);
+        }
+        let uri: http::Uri = uri
+            .parse()
+            .map_err(|e: http::uri::InvalidUri| Error::InvalidUrl(e.to_string()))?;
+
+        let mut headers = http::HeaderMap::new();
+        headers.insert(USER_AGENT, header_value(&self.user_agent)?);
+        // Ask for JSON so that even Rocket's default catcher answers in JSON.
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        if authenticated {
+            if let Some(token) = &self.token {
+                let mut value = header_value(token.secret())?;
+                value.set_sensitive(true);
+                headers.insert(token.header_name(), value);
+            }
+        }
+        if let Some(ticket) = &mfa_ticket {
+            let mut value = header_value(ticket.expose())?;
+            value.set_sensitive(true);
+            headers.insert("x-mfa-ticket", value);
+        }
+        if let Some(key) = &idempotency_key {
+            headers.insert("idempotency-key", header_value(key)?);
+        }
+        if let Some(reason) = &audit_log_reason {
+            let encoded: String =
+                percent_encoding::utf8_percent_encode(reason, percent_encoding::CONTROLS)
+                    .to_string();
+            headers.insert("x-audit-log-reason", header_value(&encoded)?);
+        }
+        let body = match body {
+            Body::Empty => Bytes::new(),
+            Body::Json(bytes) => {
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                bytes
+            }
+            Body::Multipart {
+                content_type,
+                bytes,
+            } => {
+                headers.insert(CONTENT_TYPE, header_value(&content_type)?);
+                bytes
+            }
+        };
+        let bucket = BucketKey::resolve(&method, &path);
+        let idempotent = idempotency_key.is_some() || method_is_idempotent(&method);
+        Ok(PreparedRequest {
+            method,
+            uri,
+            headers,
+            body,
+            bucket,
+            idempotent,
+        })
+    }
+
+    /// Starts a rate-limited, retrying call for `request`. Drive it with [`Call::poll`].
+    pub fn call<R: Request + ?Sized>(&self, request: &R) -> Result<Call<R::Output>, Error> {
+        let prepared = self.prepare(request)?;
+        Ok(Call::new(prepared, self.limiter.clone(), self.retry))
+    }
+}
+
+fn method_is_idempotent(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
+    )
+}
+
+fn header_value(value: &str) -> Result<HeaderValue, Error> {
+    HeaderValue::from_str(value).map_err(|_| {
+        Error::Validation(super::error::ValidationError::Invalid {
+            field: "header",
+            reason: "contains characters not allowed in an HTTP header".into(),
+        })
+    })
+}
+
+/// Parses a final response into `T` or a typed error.
+///
+/// * 2xx: the body as JSON (an empty body reads as `null`, so `()` accepts 204);
+/// * an error status with the API's `{"type": ...}` body: [`Error::Api`];
+/// * anything else (Rocket's catcher, HTML, proxies): [`Error::Http`] with a body snippet.
+pub fn parse_response<T: DeserializeOwned>(response: &http::Response<Bytes>) -> Result<T, Error> {
+    let status = response.status();
+    let body = response.body();
+    if status.is_success() {
+        let bytes: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+            b"null"
+        } else {
+            body
+        };
+        return serde_json::from_slice(bytes).map_err(|e| Error::Decode {
+            status,
+            message: e.to_string(),
+            body: BodySnippet::new(body),
+        });
+    }
+    Err(parse_error(status, body))
+}
+
+/// Turns an error response into the most specific [`Error`].
+pub fn parse_error(status: StatusCode, body: &[u8]) -> Error {
+    #[derive(serde::Deserialize)]
+    struct Catcher {
+        error: CatcherBody,
+    }
+    #[derive(serde::Deserialize)]
+    struct CatcherBody {
+        #[serde(default)]
+        description: Option<String>,
+    }
+    #[derive(serde::Deserialize)]
+    struct WithLocation {
+        #[serde(default)]
+        location: Option<String>,
+    }
+
+    if let Ok(error) = serde_json::from_slice::<ErrorType>(body) {
+        let location = serde_json::from_slice::<WithLocation>(body)
+            .ok()
+            .and_then(|l| l.location);
+        let error = match error {
+            ErrorType::Unknown(mut unknown) => {
+                unknown.fields.remove("location");
+                ErrorType::Unknown(unknown)
+            }
+            known => known,
+        };
+        return Error::Api(ApiError {
+            status,
+            error,
+            location,
+        });
+    }
+    let reason = serde_json::from_slice::<Catcher>(body)
+        .ok()
+        .and_then(|c| c.error.description);
+    Error::Http {
+        status,
+        reason,
+        body: BodySnippet::new(body),
+    }
+}

@@ -1,0 +1,212 @@
+//! The limiter: pre-emptive, header-refined, FIFO per bucket.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::{Duration, Instant};
+
+use super::bucket::BucketKey;
+
+/// The server's fixed window length.
+pub const WINDOW: Duration = Duration::from_secs(10);
+
+/// Above this many tracked buckets, idle ones are forgotten.
+const PRUNE_THRESHOLD: usize = 1024;
+
+/// A request's place in its bucket's queue. Get one from [`RateLimiter::enqueue`].
+#[derive(Debug, PartialEq, Eq)]
+pub struct Ticket {
+    id: u64,
+    key: BucketKey,
+}
+
+impl Ticket {
+    /// The bucket this ticket waits in.
+    pub fn key(&self) -> &BucketKey {
+        &self.key
+    }
+}
+
+/// The answer of [`RateLimiter::acquire`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Acquire {
+    /// Send now; one unit of the bucket was spent.
+    Ready,
+    /// Ask again at this instant.
+    Wait(Instant),
+}
+
+/// The `X-RateLimit-*` values of a response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimitHeaders {
+    /// `X-RateLimit-Limit`: requests per window.
+    pub limit: u32,
+    /// `X-RateLimit-Remaining`: requests left in the window.
+    pub remaining: u32,
+    /// `X-RateLimit-Reset-After`: time until the window resets.
+    pub reset_after: Duration,
+}
+
+impl RateLimitHeaders {
+    /// Reads the headers; `None` if any is missing or unparsable.
+    pub fn from_headers(headers: &http::HeaderMap) -> Option<Self> {
+        fn num<T: std::str::FromStr>(headers: &http::HeaderMap, name: &str) -> Option<T> {
+            headers.get(name)?.to_str().ok()?.trim().parse().ok()
+        }
+        Some(Self {
+            limit: num(headers, "x-ratelimit-limit")?,
+            remaining: num(headers, "x-ratelimit-remaining")?,
+            reset_after: Duration::from_millis(num(headers, "x-ratelimit-reset-after")?),
+        })
+    }
+}
+
+#[derive(Debug)]
+struct BucketState {
+    limit: u32,
+    remaining: u32,
+    /// End of the current window; `None` when no window is running.
+    reset_at: Option<Instant>,
+    /// Tickets waiting for capacity, oldest first.
+    queue: VecDeque<u64>,
+}
+
+impl BucketState {
+    fn new(limit: u32) -> Self {
+        Self {
+            limit,
+            remaining: limit,
+            reset_at: None,
+            queue: VecDeque::new(),
+        }
+    }
+
+    /// Starts over once the window has ended (no window running means full capacity).
+    fn roll_window(&mut self, now: Instant) {
+        if self.reset_at.is_none_or(|reset| now >= reset) {
+            self.remaining = self.limit;
+            self.reset_at = None;
+        }
+    }
+}
+
+/// A pure rate limiter: no clock, no IO. Every call takes `now`.
+///
+/// Usage per request: [`enqueue`](Self::enqueue) once, [`acquire`](Self::acquire) until it
+/// answers [`Acquire::Ready`] (sleeping until the instant it names in between), send, then
+/// report the outcome with [`on_response`](Self::on_response) or
+/// [`on_rate_limited`](Self::on_rate_limited). A request abandoned before it was sent must be
+/// [`cancel`](Self::cancel)led so the requests behind it move up; one abandoned after it was
+/// sent needs nothing: capacity comes back when the window ends, so nothing is ever wedged.
+///
+/// ```
+/// use std::time::{Duration, Instant};
+/// use http::Method;
+/// use stoat_core::ratelimit::{Acquire, BucketKey, RateLimiter};
+///
+/// let mut limiter = RateLimiter::new();
+/// let key = BucketKey::resolve(&Method::PATCH, "/users/@me"); // 2 per 10 s
+/// let start = Instant::now();
+/// let a = limiter.enqueue(key.clone());
+/// let b = limiter.enqueue(key.clone());
+/// let c = limiter.enqueue(key);
+/// assert_eq!(limiter.acquire(&a, start), Acquire::Ready);
+/// assert_eq!(limiter.acquire(&b, start), Acquire::Ready);
+/// assert_eq!(limiter.acquire(&c, start), Acquire::Wait(start + Duration::from_secs(10)));
+/// assert_eq!(limiter.acquire(&c, start + Duration::from_secs(10)), Acquire::Ready);
+/// ```
+#[derive(Debug, Default)]
+pub struct RateLimiter {
+    buckets: HashMap<BucketKey, BucketState>,
+    next_ticket: u64,
+}
+
+impl RateLimiter {
+    /// An empty limiter that knows only the static bucket table.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Joins the FIFO queue of `key`'s bucket.
+    pub fn enqueue(&mut self, key: BucketKey) -> Ticket {
+        let id = self.next_ticket;
+        self.next_ticket += 1;
+        let limit = key.bucket.limit();
+        self.buckets
+            .entry(key.clone())
+            .or_insert_with(|| BucketState::new(limit))
+            .queue
+            .push_back(id);
+        Ticket { id, key }
+    }
+
+    /// Asks whether `ticket` may be sent at `now`.
+    ///
+    /// Capacity is handed out in queue order: a ticket is ready only if there is room for it
+    /// and for every ticket queued before it. A ticket that was already granted (or cancelled)
+    /// is ready at once and spends nothing.
+    pub fn acquire(&mut self, ticket: &Ticket, now: Instant) -> Acquire {
+        let Some(state) = self.buckets.get_mut(&ticket.key) else {
+            return Acquire::Ready;
+        };
+        state.roll_window(now);
+        let Some(position) = state.queue.iter().position(|&id| id == ticket.id) else {
+            return Acquire::Ready;
+        };
+        if (position as u64) < u64::from(state.remaining) {
+            state.queue.remove(position);
+            state.remaining -= 1;
+            state.reset_at.get_or_insert(now + WINDOW);
+            Acquire::Ready
+        } else {
+            Acquire::Wait(state.reset_at.unwrap_or(now + WINDOW))
+        }
+    }
+
+    /// Leaves the queue without sending.
+    pub fn cancel(&mut self, ticket: &Ticket) {
+        if let Some(state) = self.buckets.get_mut(&ticket.key) {
+            state.queue.retain(|&id| id != ticket.id);
+        }
+    }
+
+    /// Learns the bucket's real state from a response's headers.
+    pub fn on_response(&mut self, key: &BucketKey, headers: RateLimitHeaders, now: Instant) {
+        let state = self
+            .buckets
+            .entry(key.clone())
+            .or_insert_with(|| BucketState::new(headers.limit));
+        state.roll_window(now);
+        state.limit = headers.limit;
+        // Requests still in flight are already subtracted locally; never give them back.
+        state.remaining = state.remaining.min(headers.remaining);
+        state.reset_at = Some(now + headers.reset_after);
+        self.prune(now);
+    }
+
+    /// A request was rejected with 429; the bucket is empty until `retry_after` has passed.
+    pub fn on_rate_limited(&mut self, key: &BucketKey, retry_after: Duration, now: Instant) {
+        let state = self
+            .buckets
+            .entry(key.clone())
+            .or_insert_with(|| BucketState::new(key.bucket.limit()));
+        state.remaining = 0;
+        let until = now + retry_after;
+        state.reset_at = Some(state.reset_at.map_or(until, |r| r.max(until)));
+    }
+
+    /// Requests left in `key`'s current window, as far as the limiter knows.
+    pub fn remaining(&self, key: &BucketKey, now: Instant) -> u32 {
+        match self.buckets.get(key) {
+            Some(state) if state.reset_at.is_some_and(|r| now < r) => state.remaining,
+            Some(state) => state.limit,
+            None => key.bucket.limit(),
+        }
+    }
+
+    fn prune(&mut self, now: Instant) {
+        if self.buckets.len() > PRUNE_THRESHOLD {
+            self.buckets.retain(|_, state| {
+                !state.queue.is_empty() || state.reset_at.is_some_and(|r| now < r)
+            });
+        }
+    }
+}

@@ -38,6 +38,7 @@
 
 pub mod auth;
 pub mod cache;
+pub mod client;
 pub mod endpoints;
 pub mod gateway;
 pub mod http;

@@ -9,6 +9,8 @@ use super::config::SessionConfig;
 use super::event::{Event, GatewayError, PingData};
 
 /// Something the driver must do, or an event for the user.
+// Outputs are moved out once, right away; boxing the event would cost an allocation per event.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Output {
@@ -231,16 +233,15 @@ impl Session {
                 next_ping,
                 pending_ping,
             } => {
+                let pong_overdue = pending_ping
+                    .is_some_and(|(_, sent)| now >= sent + self.config.heartbeat_timeout);
                 if handshake_deadline.is_some_and(|d| now >= d) {
                     tracing::debug!("gateway handshake timed out");
-                    return self.drop_connection(now);
-                }
-                if let Some((nonce, sent)) = pending_ping {
-                    if now >= sent + self.config.heartbeat_timeout {
-                        tracing::warn!(nonce, "no pong within the heartbeat timeout; reconnecting");
-                        return self.drop_connection(now);
-                    }
-                } else if next_ping.is_some_and(|t| now >= t) {
+                    self.drop_connection(now);
+                } else if pong_overdue {
+                    tracing::warn!("no pong within the heartbeat timeout; reconnecting");
+                    self.drop_connection(now);
+                } else if pending_ping.is_none() && next_ping.is_some_and(|t| now >= t) {
                     self.send_ping(now);
                 }
             }

@@ -7,8 +7,10 @@ use crate::id::UserId;
 
 string_enum! {
     /// Your relationship with a user.
+    #[derive(Default)]
     pub enum RelationshipStatus {
         /// No relationship.
+        #[default]
         None = "None",
         /// This is you.
         User = "User",
@@ -22,12 +24,6 @@ string_enum! {
         Blocked = "Blocked",
         /// They blocked you.
         BlockedOther = "BlockedOther",
-    }
-}
-
-impl Default for RelationshipStatus {
-    fn default() -> Self {
-        Self::None
     }
 }
 

@@ -1,0 +1,438 @@
+//! The gateway session driven by a virtual clock: no sockets, no sleeping.
+
+use std::time::{Duration, Instant};
+
+use stoat_core::auth::Token;
+use stoat_core::gateway::{
+    Backoff, CloseReason, Command, Event, Format, Output, Session, SessionConfig, SessionState,
+    WsMessage,
+};
+
+const READY: &str = r#"{"type":"Ready","users":[{"_id":"01M7YSZ8V6D4QNP163AMRA3ARS","username":"capbot","discriminator":"1643","bot":{"owner":"01M7YSZ8H1XVFKYWFT7NKJHCGM"},"relationship":"User","online":true}],"servers":[],"channels":[],"members":[],"emojis":[],"voice_states":[]}"#;
+const CHANNEL: &str = "01M7YSZ8V81AWBPFRM30NYSV34";
+
+fn config() -> SessionConfig {
+    SessionConfig::new("ws://gateway.test/", Token::bot("bot-secret"))
+        .heartbeat(Duration::from_secs(15), Duration::from_secs(5))
+        .backoff(Backoff {
+            initial: Duration::from_secs(1),
+            max: Duration::from_secs(30),
+            multiplier: 2,
+            jitter: 0.0,
+        })
+}
+
+fn drain(session: &mut Session) -> Vec<Output> {
+    std::iter::from_fn(|| session.poll_output()).collect()
+}
+
+fn text(s: &str) -> WsMessage {
+    WsMessage::Text(s.to_owned())
+}
+
+fn sent_texts(outputs: &[Output]) -> Vec<String> {
+    outputs
+        .iter()
+        .filter_map(|o| match o {
+            Output::Send(WsMessage::Text(t)) => Some(t.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Starts a session and brings it to Ready at `t0`.
+fn ready_session(t0: Instant) -> Session {
+    let mut session = Session::new(config());
+    session.start(t0);
+    assert!(matches!(drain(&mut session)[..], [Output::Connect { .. }]));
+    session.handle_connected(t0);
+    drain(&mut session);
+    session.handle_message(t0, text(r#"{"type":"Authenticated"}"#));
+    session.handle_message(t0, text(READY));
+    drain(&mut session);
+    assert_eq!(session.state(), SessionState::Ready);
+    session
+}
+
+#[test]
+fn connect_url_carries_version_format_and_ready_fields_but_not_the_token() {
+    use stoat_core::gateway::ReadyField;
+    let mut session = Session::new(
+        config()
+            .format(Format::Msgpack)
+            .ready_fields([ReadyField::Users, ReadyField::Servers]),
+    );
+    session.start(Instant::now());
+    match session.poll_output() {
+        Some(Output::Connect { url }) => assert_eq!(
+            url,
+            "ws://gateway.test/?version=1&format=msgpack&ready=users&ready=servers"
+        ),
+        other => panic!("expected Connect, got {other:?}"),
+    }
+}
+
+#[test]
+fn token_goes_in_the_url_only_when_asked() {
+    let mut session = Session::new(config().token_in_url(true));
+    let t0 = Instant::now();
+    session.start(t0);
+    match session.poll_output() {
+        Some(Output::Connect { url }) => assert!(url.ends_with("&token=bot-secret")),
+        other => panic!("expected Connect, got {other:?}"),
+    }
+    session.handle_connected(t0);
+    assert!(
+        sent_texts(&drain(&mut session)).is_empty(),
+        "no Authenticate frame when the token is in the URL"
+    );
+}
+
+#[test]
+fn authenticates_on_connect_and_hides_the_token_from_debug() {
+    let mut session = Session::new(config());
+    let t0 = Instant::now();
+    session.start(t0);
+    drain(&mut session);
+    session.handle_connected(t0);
+    let outputs = drain(&mut session);
+    assert_eq!(
+        sent_texts(&outputs),
+        [r#"{"type":"Authenticate","token":"bot-secret"}"#]
+    );
+    assert!(!format!("{session:?}").contains("bot-secret"));
+    assert_eq!(session.state(), SessionState::Handshaking);
+}
+
+#[test]
+fn heartbeat_sends_increasing_nonces_and_measures_latency() {
+    let t0 = Instant::now();
+    let mut session = ready_session(t0);
+    assert_eq!(session.poll_timeout(), Some(t0 + Duration::from_secs(15)));
+
+    // A spurious early timeout does nothing.
+    session.handle_timeout(t0 + Duration::from_secs(3));
+    assert!(drain(&mut session).is_empty());
+
+    let t1 = t0 + Duration::from_secs(15);
+    session.handle_timeout(t1);
+    assert_eq!(
+        sent_texts(&drain(&mut session)),
+        [r#"{"type":"Ping","data":1}"#]
+    );
+    // While the ping is outstanding the deadline is its pong timeout.
+    assert_eq!(session.poll_timeout(), Some(t1 + Duration::from_secs(5)));
+
+    session.handle_message(
+        t1 + Duration::from_millis(40),
+        text(r#"{"type":"Pong","data":1}"#),
+    );
+    assert!(matches!(
+        drain(&mut session)[..],
+        [Output::Event(Event::Pong { .. })]
+    ));
+    assert_eq!(session.latency(), Some(Duration::from_millis(40)));
+    assert_eq!(session.poll_timeout(), Some(t1 + Duration::from_secs(15)));
+
+    session.handle_timeout(t1 + Duration::from_secs(15));
+    assert_eq!(
+        sent_texts(&drain(&mut session)),
+        [r#"{"type":"Ping","data":2}"#]
+    );
+}
+
+#[test]
+fn a_pong_with_the_wrong_nonce_does_not_satisfy_the_heartbeat() {
+    let t0 = Instant::now();
+    let mut session = ready_session(t0);
+    let t1 = t0 + Duration::from_secs(15);
+    session.handle_timeout(t1);
+    drain(&mut session);
+    session.handle_message(t1, text(r#"{"type":"Pong","data":99}"#));
+    drain(&mut session);
+    assert_eq!(session.latency(), None);
+    session.handle_timeout(t1 + Duration::from_secs(5));
+    assert!(matches!(drain(&mut session)[..], [Output::Disconnect]));
+}
+
+#[test]
+fn zombie_connection_is_replaced_within_one_interval_plus_the_timeout() {
+    let t0 = Instant::now();
+    let mut session = ready_session(t0);
+    // The server goes silent right after Ready.
+    let ping_at = t0 + Duration::from_secs(15);
+    session.handle_timeout(ping_at);
+    drain(&mut session);
+    let declared_dead = ping_at + Duration::from_secs(5);
+    assert_eq!(session.poll_timeout(), Some(declared_dead));
+    session.handle_timeout(declared_dead);
+    assert!(matches!(drain(&mut session)[..], [Output::Disconnect]));
+    assert_eq!(session.state(), SessionState::WaitingToReconnect);
+    assert!(declared_dead - t0 <= Duration::from_secs(15 + 5));
+
+    // First reconnect after a healthy connection waits the initial delay.
+    let reconnect_at = session.poll_timeout().unwrap();
+    assert_eq!(reconnect_at, declared_dead + Duration::from_secs(1));
+    session.handle_timeout(reconnect_at);
+    assert!(matches!(drain(&mut session)[..], [Output::Connect { .. }]));
+    session.handle_connected(reconnect_at);
+    assert_eq!(
+        sent_texts(&drain(&mut session)),
+        [r#"{"type":"Authenticate","token":"bot-secret"}"#],
+        "every reconnect authenticates again (Stoat has no resume)"
+    );
+}
+
+#[test]
+fn backoff_grows_exponentially_up_to_the_cap_and_resets_after_ready() {
+    let mut session = Session::new(config());
+    let mut now = Instant::now();
+    session.start(now);
+    drain(&mut session);
+    let mut delays = Vec::new();
+    for _ in 0..8 {
+        session.handle_connect_failed(now);
+        let next = session.poll_timeout().unwrap();
+        delays.push((next - now).as_secs());
+        now = next;
+        session.handle_timeout(now);
+        assert!(matches!(drain(&mut session)[..], [Output::Connect { .. }]));
+    }
+    assert_eq!(delays, [1, 2, 4, 8, 16, 30, 30, 30]);
+
+    // A successful Ready resets the sequence.
+    session.handle_connected(now);
+    session.handle_message(now, text(READY));
+    drain(&mut session);
+    session.handle_disconnected(now);
+    assert_eq!(session.poll_timeout(), Some(now + Duration::from_secs(1)));
+}
+
+#[test]
+fn jitter_is_reproducible_from_the_seed_and_stays_within_bounds() {
+    let delays = |seed: u64| {
+        let mut session = Session::new(
+            config()
+                .backoff(Backoff {
+                    initial: Duration::from_secs(1),
+                    max: Duration::from_secs(64),
+                    multiplier: 2,
+                    jitter: 0.5,
+                })
+                .seed(seed),
+        );
+        let mut now = Instant::now();
+        session.start(now);
+        drain(&mut session);
+        let mut out = Vec::new();
+        for _ in 0..6 {
+            session.handle_connect_failed(now);
+            let next = session.poll_timeout().unwrap();
+            out.push(next - now);
+            now = next;
+            session.handle_timeout(now);
+            drain(&mut session);
+        }
+        out
+    };
+    let a = delays(1);
+    assert_eq!(a, delays(1), "same seed, same delays");
+    assert_ne!(a, delays(2), "different seeds spread clients apart");
+    for (attempt, delay) in a.iter().enumerate() {
+        let base = Duration::from_secs(1 << attempt);
+        assert!(
+            *delay <= base && *delay >= base / 2,
+            "{delay:?} vs {base:?}"
+        );
+    }
+}
+
+#[test]
+fn invalid_session_during_auth_is_fatal_and_never_reconnects() {
+    let mut session = Session::new(config());
+    let t0 = Instant::now();
+    session.start(t0);
+    drain(&mut session);
+    session.handle_connected(t0);
+    drain(&mut session);
+    session.handle_message(
+        t0,
+        text(r#"{"type":"Error","data":{"type":"InvalidSession","location":"crates/core/database/src/models/users/model.rs:346:38"}}"#),
+    );
+    let outputs = drain(&mut session);
+    assert!(matches!(outputs[0], Output::Event(Event::Error { .. })));
+    assert!(matches!(outputs[1], Output::Disconnect));
+    match &outputs[2] {
+        Output::Closed(CloseReason::AuthenticationFailed(error)) => {
+            assert_eq!(error.kind, "InvalidSession")
+        }
+        other => panic!("expected a fatal close, got {other:?}"),
+    }
+    // The server then drops the socket; nothing follows, ever.
+    session.handle_disconnected(t0);
+    session.handle_timeout(t0 + Duration::from_secs(3600));
+    assert!(drain(&mut session).is_empty());
+    assert_eq!(session.poll_timeout(), None);
+    assert_eq!(session.state(), SessionState::Closed);
+}
+
+#[test]
+fn logout_stops_the_session() {
+    let t0 = Instant::now();
+    let mut session = ready_session(t0);
+    session.handle_message(t0, text(r#"{"type":"Logout"}"#));
+    let outputs = drain(&mut session);
+    assert!(matches!(
+        outputs[..],
+        [
+            Output::Event(Event::Logout),
+            Output::Disconnect,
+            Output::Closed(CloseReason::LoggedOut)
+        ]
+    ));
+    session.handle_disconnected(t0);
+    assert!(drain(&mut session).is_empty());
+    assert_eq!(session.poll_timeout(), None);
+}
+
+#[test]
+fn close_shuts_down_cleanly_from_any_state() {
+    let t0 = Instant::now();
+    let mut session = ready_session(t0);
+    session.close();
+    assert!(matches!(
+        drain(&mut session)[..],
+        [Output::Disconnect, Output::Closed(CloseReason::Requested)]
+    ));
+    session.close();
+    assert!(drain(&mut session).is_empty(), "closing twice is a no-op");
+
+    // While waiting to reconnect there is no socket to close.
+    let mut session = Session::new(config());
+    session.start(t0);
+    drain(&mut session);
+    session.handle_connect_failed(t0);
+    session.close();
+    assert!(matches!(
+        drain(&mut session)[..],
+        [Output::Closed(CloseReason::Requested)]
+    ));
+}
+
+#[test]
+fn commands_queue_until_ready_and_go_straight_out_afterwards() {
+    let channel = CHANNEL.parse().unwrap();
+    let mut session = Session::new(config());
+    let t0 = Instant::now();
+    session.send(Command::BeginTyping { channel });
+    session.start(t0);
+    session.handle_connected(t0);
+    session.send(Command::EndTyping { channel });
+    let before_ready = sent_texts(&drain(&mut session));
+    assert_eq!(before_ready.len(), 1, "only Authenticate before Ready");
+    session.handle_message(t0, text(READY));
+    let after_ready = sent_texts(&drain(&mut session));
+    assert_eq!(
+        after_ready,
+        [
+            format!(r#"{{"type":"BeginTyping","channel":"{CHANNEL}"}}"#),
+            format!(r#"{{"type":"EndTyping","channel":"{CHANNEL}"}}"#),
+        ]
+    );
+    session.send(Command::BeginTyping { channel });
+    assert_eq!(sent_texts(&drain(&mut session)).len(), 1);
+}
+
+#[test]
+fn bulk_events_are_flattened_in_order() {
+    let t0 = Instant::now();
+    let mut session = ready_session(t0);
+    session.handle_message(
+        t0,
+        text(r#"{"type":"Bulk","v":[{"type":"ChannelDelete","id":"01M7YSZ8V81AWBPFRM30NYSV34"},{"type":"ChannelStartTyping","id":"01M7YSZ8V81AWBPFRM30NYSV34","user":"01M7YSZ8V6D4QNP163AMRA3ARS"},{"type":"SomethingNew","x":1}]}"#),
+    );
+    let names: Vec<String> = drain(&mut session)
+        .into_iter()
+        .map(|o| match o {
+            Output::Event(e) => e.type_name().to_owned(),
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        names,
+        ["ChannelDelete", "ChannelStartTyping", "SomethingNew"]
+    );
+}
+
+#[test]
+fn malformed_frames_are_reported_and_skipped() {
+    let t0 = Instant::now();
+    let mut session = ready_session(t0);
+    session.handle_message(t0, text("{not json"));
+    session.handle_message(t0, text(r#"{"type":"MessageDelete","id":5}"#));
+    session.handle_message(t0, WsMessage::Binary(vec![0xc1].into()));
+    let outputs = drain(&mut session);
+    assert_eq!(outputs.len(), 3);
+    assert!(outputs.iter().all(|o| matches!(o, Output::InvalidFrame(_))));
+    if let Output::InvalidFrame(error) = &outputs[1] {
+        assert!(error.to_string().contains("MessageDelete"));
+    }
+    assert_eq!(
+        session.state(),
+        SessionState::Ready,
+        "the session carries on"
+    );
+}
+
+#[test]
+fn a_handshake_that_never_completes_is_retried() {
+    let mut session = Session::new(config().handshake_timeout(Duration::from_secs(10)));
+    let t0 = Instant::now();
+    session.start(t0);
+    drain(&mut session);
+    session.handle_connected(t0);
+    drain(&mut session);
+    assert_eq!(session.poll_timeout(), Some(t0 + Duration::from_secs(10)));
+    session.handle_timeout(t0 + Duration::from_secs(10));
+    assert!(matches!(drain(&mut session)[..], [Output::Disconnect]));
+    assert_eq!(session.state(), SessionState::WaitingToReconnect);
+}
+
+#[test]
+fn reconnect_attempts_can_be_bounded() {
+    let mut session = Session::new(config().max_reconnect_attempts(Some(2)));
+    let mut now = Instant::now();
+    session.start(now);
+    drain(&mut session);
+    for _ in 0..2 {
+        session.handle_connect_failed(now);
+        now = session.poll_timeout().unwrap();
+        session.handle_timeout(now);
+        drain(&mut session);
+    }
+    session.handle_connect_failed(now);
+    assert!(matches!(
+        drain(&mut session)[..],
+        [Output::Closed(CloseReason::ReconnectAttemptsExhausted)]
+    ));
+}
+
+#[test]
+fn msgpack_sessions_send_binary_frames() {
+    let mut session = Session::new(config().format(Format::Msgpack));
+    let t0 = Instant::now();
+    session.start(t0);
+    drain(&mut session);
+    session.handle_connected(t0);
+    match &drain(&mut session)[..] {
+        [Output::Send(WsMessage::Binary(bytes))] => {
+            let value: serde_json::Value = rmp_serde::from_slice(bytes).unwrap();
+            assert_eq!(value["type"], "Authenticate");
+            assert_eq!(value["token"], "bot-secret");
+        }
+        other => panic!("expected one binary frame, got {other:?}"),
+    }
+    // Text frames on a msgpack connection are reported, not fatal.
+    session.handle_message(t0, text(r#"{"type":"Authenticated"}"#));
+    assert!(matches!(drain(&mut session)[..], [Output::InvalidFrame(_)]));
+}

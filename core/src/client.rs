@@ -114,13 +114,19 @@ impl ClientConfig {
         }
     }
 
-    /// The REST pipeline for `api_url`.
+    /// The REST pipeline for `api_url` (without a file server; see [`rest_for`](Self::rest_for)).
     pub fn rest(&self, api_url: &str) -> Rest {
         let rest = Rest::new(api_url, Some(self.token.clone())).with_retry_policy(self.retry);
         match &self.user_agent {
             Some(agent) => rest.with_user_agent(agent.clone()),
             None => rest,
         }
+    }
+
+    /// The REST pipeline for resolved endpoints (API and file server).
+    pub fn rest_for(&self, endpoints: &Endpoints) -> Rest {
+        self.rest(&endpoints.api)
+            .with_autumn_base(endpoints.autumn.clone())
     }
 
     /// The gateway session configuration for the given gateway URL.

@@ -14,6 +14,7 @@
 //! | [`http`] | typed requests, the request/response pipeline, typed API errors, the retrying [`http::Call`] |
 //! | [`ratelimit`] | the server's bucket table and a pre-emptive, header-refined limiter |
 //! | [`cache`] | an in-memory cache that reports what each event replaced |
+//! | [`cdn`] | file server uploads (checked against each tag's size limit) and asset URLs |
 //! | [`model`] | the wire objects (users, servers, channels, members, messages, ...) |
 //! | [`id`] | typed ULID identifiers |
 //!
@@ -38,6 +39,7 @@
 
 pub mod auth;
 pub mod cache;
+pub mod cdn;
 pub mod client;
 pub mod endpoints;
 pub mod gateway;

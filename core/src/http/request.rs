@@ -51,6 +51,17 @@ impl Body {
     }
 }
 
+/// Which service a request goes to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Service {
+    /// The REST API (delta).
+    #[default]
+    Api,
+    /// The file server (autumn).
+    Autumn,
+}
+
 /// Everything route-specific about a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -71,6 +82,8 @@ pub struct RequestParts {
     pub mfa_ticket: Option<Secret>,
     /// Whether the token is sent (false for public routes like `GET /`).
     pub authenticated: bool,
+    /// The service that serves the route.
+    pub service: Service,
 }
 
 impl RequestParts {
@@ -85,7 +98,14 @@ impl RequestParts {
             audit_log_reason: None,
             mfa_ticket: None,
             authenticated: true,
+            service: Service::Api,
         }
+    }
+
+    /// Sends the request to another service than the API.
+    pub fn service(mut self, service: Service) -> Self {
+        self.service = service;
+        self
     }
 
     /// Sets the body.

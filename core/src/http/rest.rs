@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 
 use super::call::{Call, RetryPolicy};
 use super::error::{ApiError, BodySnippet, Error, ErrorType};
-use super::request::{Body, Request, RequestParts};
+use super::request::{Body, Request, RequestParts, Service};
 use crate::auth::Token;
 use crate::ratelimit::{BucketKey, RateLimiter};
 
@@ -63,6 +63,7 @@ impl PreparedRequest {
 #[derive(Clone, Debug)]
 pub struct Rest {
     api_base: String,
+    autumn_base: Option<String>,
     token: Option<Token>,
     user_agent: String,
     limiter: Arc<Mutex<RateLimiter>>,
@@ -74,11 +75,18 @@ impl Rest {
     pub fn new(api_base: impl Into<String>, token: Option<Token>) -> Self {
         Self {
             api_base: api_base.into().trim_end_matches('/').to_owned(),
+            autumn_base: None,
             token,
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             limiter: Arc::default(),
             retry: RetryPolicy::default(),
         }
+    }
+
+    /// Sets the file server base URL (from `GET /` → `features.autumn.url`), needed for uploads.
+    pub fn with_autumn_base(mut self, autumn_base: impl Into<String>) -> Self {
+        self.autumn_base = Some(autumn_base.into().trim_end_matches('/').to_owned());
+        self
     }
 
     /// Replaces the `User-Agent`.
@@ -120,8 +128,15 @@ impl Rest {
             audit_log_reason,
             mfa_ticket,
             authenticated,
+            service,
         } = parts;
-        let mut uri = format!("{}{}", self.api_base, path);
+        let base = match service {
+            Service::Api => self.api_base.as_str(),
+            Service::Autumn => self.autumn_base.as_deref().ok_or(Error::Usage(
+                "this request goes to the file server, but no file server URL is configured",
+            ))?,
+        };
+        let mut uri = format!("{base}{path}");
         if let Some(query) = &query {
             uri.push('?');
             uri.push_str(query);
@@ -169,7 +184,10 @@ impl Rest {
                 bytes
             }
         };
-        let bucket = BucketKey::resolve(&method, &path);
+        let bucket = match service {
+            Service::Api => BucketKey::resolve(&method, &path),
+            Service::Autumn => BucketKey::resolve_autumn(&method, &path),
+        };
         let idempotent = idempotency_key.is_some() || method_is_idempotent(&method);
         Ok(PreparedRequest {
             method,

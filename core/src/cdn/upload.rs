@@ -5,7 +5,7 @@ use http::Method;
 use serde::{Deserialize, Serialize};
 
 use super::multipart::encode_file;
-use crate::http::{path, Body, Request, RequestParts, Service, ValidationError};
+use crate::http::{path, Body, Request, RequestParts, Route, ValidationError};
 
 /// The file server's tags, each with its own size limit and use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -121,11 +121,12 @@ impl Upload {
 
 impl Request for Upload {
     type Output = UploadedFile;
+    const ROUTE: Route = Route::autumn(Method::POST, "/{tag}");
     fn to_parts(&self) -> Result<RequestParts, ValidationError> {
         let (content_type, bytes) =
             encode_file("file", &self.filename, &self.content_type, &self.content);
-        Ok(RequestParts::new(Method::POST, path(&[self.tag.as_str()]))
-            .service(Service::Autumn)
+        Ok(Self::ROUTE
+            .parts(path(&[self.tag.as_str()]))
             .body(Body::Multipart {
                 content_type,
                 bytes,

@@ -23,5 +23,5 @@ pub use error::{
     ApiError, BodySnippet, Error, ErrorType, TransportError, TransportErrorKind, UnknownErrorType,
     ValidationError,
 };
-pub use request::{path, Body, Request, RequestParts, Service};
+pub use request::{path, Body, Request, RequestParts, Route, Service};
 pub use rest::{parse_error, parse_response, PreparedRequest, Rest, DEFAULT_USER_AGENT};

@@ -17,8 +17,48 @@ pub trait Request {
     /// What a successful response decodes to (`()` for 204 routes).
     type Output: DeserializeOwned;
 
+    /// The route this request type calls: its method and path template as the reference
+    /// names it (e.g. `/channels/{target}/messages`).
+    const ROUTE: Route;
+
     /// Describes the request, or explains why it would be rejected.
     fn to_parts(&self) -> Result<RequestParts, ValidationError>;
+}
+
+/// A route: a method and a path template with `{name}` placeholders.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Route {
+    /// HTTP method.
+    pub method: Method,
+    /// Path template, e.g. `/channels/{target}/messages/{msg}`.
+    pub path: &'static str,
+    /// The service that serves it.
+    pub service: Service,
+}
+
+impl Route {
+    /// An API route.
+    pub const fn api(method: Method, path: &'static str) -> Self {
+        Self {
+            method,
+            path,
+            service: Service::Api,
+        }
+    }
+
+    /// A file server route.
+    pub const fn autumn(method: Method, path: &'static str) -> Self {
+        Self {
+            method,
+            path,
+            service: Service::Autumn,
+        }
+    }
+
+    /// The parts for this route with the given concrete path.
+    pub fn parts(&self, path: String) -> RequestParts {
+        RequestParts::new(self.method.clone(), path).service(self.service)
+    }
 }
 
 /// A request body.

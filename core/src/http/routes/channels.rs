@@ -2,7 +2,7 @@
 
 use http::Method;
 
-use crate::http::{path, Request, RequestParts, ValidationError};
+use crate::http::{path, Request, RequestParts, Route, ValidationError};
 use crate::id::ChannelId;
 use crate::model::Channel;
 
@@ -22,10 +22,8 @@ impl FetchChannel {
 
 impl Request for FetchChannel {
     type Output = Channel;
+    const ROUTE: Route = Route::api(Method::GET, "/channels/{target}");
     fn to_parts(&self) -> Result<RequestParts, ValidationError> {
-        Ok(RequestParts::new(
-            Method::GET,
-            path(&["channels", &self.channel.to_string()]),
-        ))
+        Ok(Self::ROUTE.parts(path(&["channels", &self.channel.to_string()])))
     }
 }

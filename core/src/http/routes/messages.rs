@@ -3,7 +3,7 @@
 use http::Method;
 use serde::{Deserialize, Serialize};
 
-use crate::http::{path, Body, Request, RequestParts, ValidationError};
+use crate::http::{path, Body, Request, RequestParts, Route, ValidationError};
 use crate::id::{ChannelId, MessageId};
 use crate::model::{Masquerade, Member, Message, Reply, User};
 
@@ -101,6 +101,7 @@ impl SendMessage {
 
 impl Request for SendMessage {
     type Output = Message;
+    const ROUTE: Route = Route::api(Method::POST, "/channels/{target}/messages");
     fn to_parts(&self) -> Result<RequestParts, ValidationError> {
         let content = self.content.as_deref().unwrap_or_default();
         if content.is_empty() && self.attachments.is_empty() {
@@ -131,12 +132,10 @@ impl Request for SendMessage {
                 });
             }
         }
-        Ok(RequestParts::new(
-            Method::POST,
-            path(&["channels", &self.channel.to_string(), "messages"]),
-        )
-        .body(Body::json(self)?)
-        .idempotency_key(self.idempotency_key.clone()))
+        Ok(Self::ROUTE
+            .parts(path(&["channels", &self.channel.to_string(), "messages"]))
+            .body(Body::json(self)?)
+            .idempotency_key(self.idempotency_key.clone()))
     }
 }
 
@@ -168,6 +167,7 @@ impl EditMessage {
 
 impl Request for EditMessage {
     type Output = Message;
+    const ROUTE: Route = Route::api(Method::PATCH, "/channels/{target}/messages/{msg}");
     fn to_parts(&self) -> Result<RequestParts, ValidationError> {
         if let Some(content) = &self.content {
             if content.is_empty() {
@@ -179,16 +179,14 @@ impl Request for EditMessage {
             }
             check_content(content)?;
         }
-        Ok(RequestParts::new(
-            Method::PATCH,
-            path(&[
+        Ok(Self::ROUTE
+            .parts(path(&[
                 "channels",
                 &self.channel.to_string(),
                 "messages",
                 &self.message.to_string(),
-            ]),
-        )
-        .body(Body::json(self)?))
+            ]))
+            .body(Body::json(self)?))
     }
 }
 
@@ -223,6 +221,7 @@ impl DeleteMessage {
 
 impl Request for DeleteMessage {
     type Output = ();
+    const ROUTE: Route = Route::api(Method::DELETE, "/channels/{target}/messages/{msg}");
     fn to_parts(&self) -> Result<RequestParts, ValidationError> {
         if let Some(reason) = &self.reason {
             if reason.len() > 512 {
@@ -233,16 +232,14 @@ impl Request for DeleteMessage {
                 });
             }
         }
-        Ok(RequestParts::new(
-            Method::DELETE,
-            path(&[
+        Ok(Self::ROUTE
+            .parts(path(&[
                 "channels",
                 &self.channel.to_string(),
                 "messages",
                 &self.message.to_string(),
-            ]),
-        )
-        .audit_log_reason(self.reason.clone()))
+            ]))
+            .audit_log_reason(self.reason.clone()))
     }
 }
 
@@ -341,6 +338,7 @@ impl FetchMessages {
 
 impl Request for FetchMessages {
     type Output = BulkMessages;
+    const ROUTE: Route = Route::api(Method::GET, "/channels/{target}/messages");
     fn to_parts(&self) -> Result<RequestParts, ValidationError> {
         if let Some(limit) = self.limit {
             if !(1..=100).contains(&limit) {
@@ -369,11 +367,9 @@ impl Request for FetchMessages {
         if self.include_users {
             query.push(("include_users", "true".to_owned()));
         }
-        Ok(RequestParts::new(
-            Method::GET,
-            path(&["channels", &self.channel.to_string(), "messages"]),
-        )
-        .query(query))
+        Ok(Self::ROUTE
+            .parts(path(&["channels", &self.channel.to_string(), "messages"]))
+            .query(query))
     }
 }
 

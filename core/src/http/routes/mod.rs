@@ -12,3 +12,25 @@ pub use messages::{
 };
 pub use root::FetchInstance;
 pub use users::{FetchSelf, FetchUser};
+
+use super::{Request, Route};
+
+macro_rules! registry {
+    ($($ty:ty),* $(,)?) => {
+        /// Every typed request with its route, for tooling and the route-table test.
+        pub fn all() -> Vec<(&'static str, Route)> {
+            vec![$((stringify!($ty), <$ty as Request>::ROUTE)),*]
+        }
+    };
+}
+
+registry![
+    FetchInstance,
+    FetchSelf,
+    FetchUser,
+    FetchChannel,
+    FetchMessages,
+    SendMessage,
+    EditMessage,
+    DeleteMessage,
+];

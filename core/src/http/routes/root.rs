@@ -2,7 +2,7 @@
 
 use http::Method;
 
-use crate::http::{Request, RequestParts, ValidationError};
+use crate::http::{Request, RequestParts, Route, ValidationError};
 use crate::model::InstanceInfo;
 
 /// `GET /`: the instance's version, features and service URLs. Needs no token.
@@ -11,7 +11,8 @@ pub struct FetchInstance;
 
 impl Request for FetchInstance {
     type Output = InstanceInfo;
+    const ROUTE: Route = Route::api(Method::GET, "/");
     fn to_parts(&self) -> Result<RequestParts, ValidationError> {
-        Ok(RequestParts::new(Method::GET, "/").unauthenticated())
+        Ok(Self::ROUTE.parts("/".into()).unauthenticated())
     }
 }

@@ -2,7 +2,7 @@
 
 use http::Method;
 
-use crate::http::{path, Request, RequestParts, ValidationError};
+use crate::http::{path, Request, RequestParts, Route, ValidationError};
 use crate::id::UserId;
 use crate::model::User;
 
@@ -12,8 +12,9 @@ pub struct FetchSelf;
 
 impl Request for FetchSelf {
     type Output = User;
+    const ROUTE: Route = Route::api(Method::GET, "/users/@me");
     fn to_parts(&self) -> Result<RequestParts, ValidationError> {
-        Ok(RequestParts::new(Method::GET, "/users/@me"))
+        Ok(Self::ROUTE.parts("/users/@me".into()))
     }
 }
 
@@ -33,10 +34,8 @@ impl FetchUser {
 
 impl Request for FetchUser {
     type Output = User;
+    const ROUTE: Route = Route::api(Method::GET, "/users/{target}");
     fn to_parts(&self) -> Result<RequestParts, ValidationError> {
-        Ok(RequestParts::new(
-            Method::GET,
-            path(&["users", &self.user.to_string()]),
-        ))
+        Ok(Self::ROUTE.parts(path(&["users", &self.user.to_string()])))
     }
 }

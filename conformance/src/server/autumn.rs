@@ -1,7 +1,7 @@
 //! The file server (autumn, reference §5): uploads with per-tag size limits, and
 //! downloads of what was uploaded.
 
-use percent_encoding::{percent_decode_str, utf8_percent_encode, NON_ALPHANUMERIC};
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Value};
 
 use super::errors::ApiError;
@@ -25,6 +25,12 @@ const TAGS: [(&str, usize); 6] = [
 ];
 
 const LOCATION: &str = "crates/services/autumn/src/api.rs:185:27";
+/// Everything but RFC 3986 unreserved characters is escaped in redirect locations.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 const PLAIN: &str = "text/plain; charset=utf-8";
 const CACHE_CONTROL: &str = "public, max-age=604800, must-revalidate";
 
@@ -230,7 +236,7 @@ fn download(state: &State, tag: &str, id: &str, name: Option<&String>) -> Downlo
 fn redirect(tag: &str, id: &str, filename: &str) -> Download {
     let location = format!(
         "/{tag}/{id}/{}",
-        utf8_percent_encode(filename, NON_ALPHANUMERIC)
+        utf8_percent_encode(filename, PATH_SEGMENT)
     );
     (308, None, Vec::new(), vec![("location", location)])
 }

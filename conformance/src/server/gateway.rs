@@ -124,6 +124,10 @@ async fn send(ws: &mut Socket, format: Format, value: &Value) -> bool {
 async fn connection(stream: TcpStream, shared: Arc<Shared>) {
     let _ = stream.set_nodelay(true);
     let mut query_string: Option<String> = None;
+    #[allow(
+        clippy::result_large_err,
+        reason = "the signature is tungstenite's handshake callback"
+    )]
     let callback = |request: &Request, response: Response| {
         query_string = request.uri().query().map(str::to_owned);
         Ok(response)

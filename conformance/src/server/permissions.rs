@@ -74,7 +74,7 @@ fn held_roles(state: &State, server: &Value, server_id: &str, user: &str) -> Vec
             ))
         })
         .collect();
-    roles.sort_by(|a, b| b.0.cmp(&a.0));
+    roles.sort_by_key(|role| std::cmp::Reverse(role.0));
     roles
 }
 
@@ -132,13 +132,7 @@ pub(crate) fn channel_permissions(state: &State, channel_id: &str, user: &str) -
                 perms
             }
         }
-        Some("SavedMessages") => {
-            if wire::str_field(channel, "user") == Some(user) {
-                GRANT_ALL_SAFE
-            } else {
-                0
-            }
-        }
+        Some("SavedMessages") if wire::str_field(channel, "user") == Some(user) => GRANT_ALL_SAFE,
         Some("Group") => {
             if wire::str_field(channel, "owner") == Some(user) {
                 GRANT_ALL_SAFE

@@ -64,7 +64,7 @@ impl RateLimiter {
         let window = self.window_ms;
         let entry = self.entries.get(&key).copied().unwrap_or(Entry {
             used: 0,
-            reset_ms: now_ms + window,
+            reset_ms: now_ms.saturating_add(window),
         });
         let remaining = if now_ms > entry.reset_ms {
             bucket.limit
@@ -83,7 +83,7 @@ impl RateLimiter {
         let entry = if now_ms > entry.reset_ms {
             Entry {
                 used: 1,
-                reset_ms: now_ms + window,
+                reset_ms: now_ms.saturating_add(window),
             }
         } else {
             Entry {

@@ -1039,7 +1039,7 @@ async fn rate_limits_match_capture() {
 
 #[tokio::test]
 async fn session_requests_are_keyed_by_session_not_ip() {
-    let server = FakeServer::start(fast_config());
+    let server = FakeServer::start(FakeConfig::default());
     let api = server.api_url();
     let by_ip = get(&api, "/users/@me", &[("X-Bot-Token", "nope")]).await;
     let by_nothing = get(&api, "/users/@me", &[]).await;
@@ -1472,6 +1472,18 @@ async fn autumn_uploads_downloads_and_limits() {
         .requests()
         .iter()
         .any(|r| r.service == Service::Autumn));
+}
+
+#[test]
+fn server_handle_is_shareable_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<FakeServer>();
+    let server = std::sync::Arc::new(FakeServer::start(FakeConfig::default()));
+    let remote = std::sync::Arc::clone(&server);
+    std::thread::spawn(move || remote.inject_user_message(CHANNEL, "from another thread"))
+        .join()
+        .unwrap();
+    assert_eq!(server.channel_messages(CHANNEL).len(), 1);
 }
 
 #[test]

@@ -1490,7 +1490,9 @@ fn server_handle_is_shareable_across_threads() {
 fn shutdown_frees_the_ports() {
     let server = FakeServer::start(FakeConfig::default());
     let api = server.api_url();
+    let started = Instant::now();
     server.shutdown();
+    assert!(started.elapsed() < Duration::from_secs(1));
     let address = api.trim_start_matches("http://");
     assert!(std::net::TcpStream::connect(address).is_err());
 }

@@ -11,13 +11,12 @@ use std::time::Duration;
 
 use stoat_conformance::{FakeConfig, FakeServer};
 
-const USAGE: &str = "usage: stoat-fake-server [--port-base N] [--ratelimit-window-ms N] \
-[--no-ratelimits] [--bot-token TOKEN] [--user-token TOKEN]\n\
-  --port-base N            REST on N, gateway on N+1, autumn on N+2 (default: ephemeral;\n\
-                           also STOAT_FAKE_PORT_BASE)\n\
-  --ratelimit-window-ms N  rate-limit window in milliseconds (default 10000)\n\
-  --no-ratelimits          never answer 429\n\
-  --bot-token TOKEN        the fixture bot's token\n\
+const USAGE: &str = "usage: stoat-fake-server [OPTIONS]
+  --port-base N            REST on N, gateway on N+1, autumn on N+2
+                           (default: ephemeral ports; also STOAT_FAKE_PORT_BASE)
+  --ratelimit-window-ms N  rate-limit window in milliseconds (default 10000)
+  --no-ratelimits          never answer 429
+  --bot-token TOKEN        the fixture bot's token
   --user-token TOKEN       the fixture owner's session token";
 
 fn parse_args() -> Result<FakeConfig, String> {

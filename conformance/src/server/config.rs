@@ -1,0 +1,96 @@
+//! [`FakeConfig`]: how a [`FakeServer`](crate::FakeServer) is started.
+
+use std::fmt;
+use std::time::Duration;
+
+/// Default bot token of the fixture (64 characters, like a real `nanoid!(64)`).
+pub const DEFAULT_BOT_TOKEN: &str =
+    "FakeBotToken_capbot_00000000000000000000000000000000000000000000";
+/// Default session token of the fixture's owner (64 characters).
+pub const DEFAULT_USER_TOKEN: &str =
+    "FakeSessionToken_capowner_00000000000000000000000000000000000000";
+
+/// Settings of a fake server. Start from [`FakeConfig::default`] and adjust with the
+/// builder methods.
+///
+/// ```
+/// use std::time::Duration;
+/// let config = stoat_conformance::FakeConfig::default()
+///     .ratelimit_window(Duration::from_millis(1500));
+/// # let _ = config;
+/// ```
+#[derive(Clone)]
+pub struct FakeConfig {
+    pub(crate) ratelimit_window: Duration,
+    pub(crate) ratelimits_enabled: bool,
+    pub(crate) bot_token: String,
+    pub(crate) user_token: String,
+    pub(crate) port_base: Option<u16>,
+    pub(crate) response_delay: Duration,
+}
+
+impl Default for FakeConfig {
+    fn default() -> Self {
+        Self {
+            ratelimit_window: Duration::from_secs(10),
+            ratelimits_enabled: true,
+            bot_token: DEFAULT_BOT_TOKEN.to_owned(),
+            user_token: DEFAULT_USER_TOKEN.to_owned(),
+            port_base: None,
+            response_delay: Duration::ZERO,
+        }
+    }
+}
+
+impl fmt::Debug for FakeConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FakeConfig")
+            .field("ratelimit_window", &self.ratelimit_window)
+            .field("ratelimits_enabled", &self.ratelimits_enabled)
+            .field("bot_token", &"<redacted>")
+            .field("user_token", &"<redacted>")
+            .field("port_base", &self.port_base)
+            .field("response_delay", &self.response_delay)
+            .finish()
+    }
+}
+
+impl FakeConfig {
+    /// Length of the fixed rate-limit window (the real server uses 10 s). The per-bucket
+    /// limits always stay the real ones; only the window shrinks, so tests stay fast.
+    pub fn ratelimit_window(mut self, window: Duration) -> Self {
+        self.ratelimit_window = window;
+        self
+    }
+
+    /// Turns rate limiting off (headers are still sent, requests are never rejected).
+    pub fn ratelimits_enabled(mut self, enabled: bool) -> Self {
+        self.ratelimits_enabled = enabled;
+        self
+    }
+
+    /// The bot token that authenticates the fixture's bot (`X-Bot-Token`).
+    pub fn bot_token(mut self, token: impl Into<String>) -> Self {
+        self.bot_token = token.into();
+        self
+    }
+
+    /// The session token that authenticates the fixture's owner (`X-Session-Token`).
+    pub fn user_token(mut self, token: impl Into<String>) -> Self {
+        self.user_token = token.into();
+        self
+    }
+
+    /// Fixed ports instead of ephemeral ones: REST on `base`, gateway on `base + 1`,
+    /// autumn on `base + 2` (the real deployment uses 14702, 14703, 14704).
+    pub fn port_base(mut self, base: u16) -> Self {
+        self.port_base = Some(base);
+        self
+    }
+
+    /// A delay added before every HTTP response (REST and autumn).
+    pub fn response_delay(mut self, delay: Duration) -> Self {
+        self.response_delay = delay;
+        self
+    }
+}

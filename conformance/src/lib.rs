@@ -59,6 +59,7 @@
 //!   content are plain text; Markdown code spans are not skipped when parsing mentions.
 //! * `features.january` is disabled (there is no embed proxy).
 
+pub mod scenarios;
 mod server;
 
 pub use server::fixture;

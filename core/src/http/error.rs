@@ -358,7 +358,7 @@ impl TransportError {
 pub enum Error {
     /// The server answered with its JSON error shape.
     #[error("API error: {0}")]
-    Api(ApiError),
+    Api(Box<ApiError>),
     /// The server answered with an error status but no JSON error (Rocket's default catcher
     /// for auth failures, malformed bodies and unknown routes; a proxy's 502 page; ...).
     #[error("HTTP {status}{}: {body}", reason.as_ref().map(|r| format!(" ({r})")).unwrap_or_default())]

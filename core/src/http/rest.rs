@@ -273,11 +273,11 @@ pub fn parse_error(status: StatusCode, body: &[u8]) -> Error {
             }
             known => known,
         };
-        return Error::Api(ApiError {
+        return Error::Api(Box::new(ApiError {
             status,
             error,
             location,
-        });
+        }));
     }
     let reason = serde_json::from_slice::<Catcher>(body)
         .ok()

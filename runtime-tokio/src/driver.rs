@@ -52,14 +52,15 @@ impl Driver {
             if let Some(reason) = self.carry_out().await {
                 return self.finish(reason);
             }
-            self.shared
-                .publish(self.session.latency(), self.session.state());
             self.wait().await;
         }
     }
 
     /// Carries out everything the session has asked for; returns the reason once it closes.
     async fn carry_out(&mut self) -> Option<CloseReason> {
+        // Publish first: a user who has just received an event must see the state it led to.
+        self.shared
+            .publish(self.session.latency(), self.session.state());
         while let Some(output) = self.session.poll_output() {
             match output {
                 Output::Connect { url } => {

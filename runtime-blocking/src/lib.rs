@@ -204,8 +204,13 @@ impl Client {
     /// network error `connect` reports. Gateway trouble (a refused token included) shows in the
     /// event stream.
     pub fn connect(config: ClientConfig) -> Result<Client, ConnectError> {
-        let agent = transport::agent();
         let tls = transport::websocket_tls().map_err(ConnectError::Setup)?;
+        Self::start(config, tls)
+    }
+
+    /// [`connect`](Self::connect) with the gateway's TLS configuration given.
+    fn start(config: ClientConfig, tls: Arc<rustls::ClientConfig>) -> Result<Client, ConnectError> {
+        let agent = transport::agent();
         let rest = config.rest(config.api_url());
         let endpoints = match &config.discovery {
             Discovery::Fixed(endpoints) => endpoints.clone(),
@@ -386,6 +391,9 @@ impl Client {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
 
 /// The iterator of [`Client::events`].
 #[derive(Debug)]

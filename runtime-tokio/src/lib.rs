@@ -181,8 +181,16 @@ impl Client {
     /// error `connect` reports. Gateway trouble (a refused token included) shows in the event
     /// stream. Must be called within a tokio runtime.
     pub async fn connect(config: ClientConfig) -> Result<Client, ConnectError> {
-        let http = transport::http_client().map_err(ConnectError::Setup)?;
         let tls = transport::websocket_tls().map_err(ConnectError::Setup)?;
+        Self::start(config, tls).await
+    }
+
+    /// [`connect`](Self::connect) with the gateway's TLS configuration given.
+    async fn start(
+        config: ClientConfig,
+        tls: Arc<rustls::ClientConfig>,
+    ) -> Result<Client, ConnectError> {
+        let http = transport::http_client().map_err(ConnectError::Setup)?;
         let rest = config.rest(config.api_url());
         let endpoints = match &config.discovery {
             Discovery::Fixed(endpoints) => endpoints.clone(),
@@ -319,6 +327,9 @@ impl Client {
         self.handle.shutdown().await
     }
 }
+
+#[cfg(test)]
+mod tests;
 
 impl futures_core::Stream for Client {
     type Item = Result<Update, SessionEnded>;

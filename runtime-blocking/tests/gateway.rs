@@ -199,3 +199,24 @@ fn connection_refused_is_retried_until_the_gateway_is_up() {
     conn.handshake();
     until_ready(&client);
 }
+
+#[test]
+fn msgpack_sessions_use_binary_frames_both_ways() {
+    let mut gateway = FakeGateway::start();
+    let config = support::config("http://127.0.0.1:9", &gateway.url)
+        .session(|session| session.format(stoat_blocking::core::gateway::Format::Msgpack));
+    let client = Client::connect(config).unwrap();
+    let mut conn = gateway.accept();
+
+    let auth = conn.recv().unwrap();
+    assert_eq!(auth["type"], "Authenticate");
+    conn.send_binary(json!({"type": "Authenticated"}));
+    conn.send_binary(support::ready());
+    assert_eq!(until_ready(&client).change, Change::Ready);
+    // A text frame on a msgpack connection is skipped, not fatal.
+    conn.send(json!({"type": "Authenticated"}));
+    conn.send_binary(json!({"type": "Logout"}));
+    assert_eq!(next(&client).unwrap().unwrap().event, Event::Logout);
+    let ended = next(&client).unwrap().unwrap_err();
+    assert_eq!(ended.reason, CloseReason::LoggedOut);
+}

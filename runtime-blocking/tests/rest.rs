@@ -159,3 +159,11 @@ fn failed_discovery_is_reported_by_connect() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn client_types_can_cross_threads() {
+    fn send_sync<T: Send + Sync + 'static>() {}
+    send_sync::<Client>();
+    send_sync::<stoat_blocking::SessionEnded>();
+    send_sync::<stoat_blocking::ConnectError>();
+}

@@ -123,8 +123,8 @@ impl Driver {
     /// deadline, or a word from the user.
     async fn wait(&mut self) {
         let deadline = self.session.poll_timeout();
+        // Unbiased on purpose: a flood of frames must not starve the heartbeat deadline.
         tokio::select! {
-            biased;
             control = self.control.recv() => match control {
                 Some(Control::Command(command)) => self.session.send(command),
                 // Every handle is gone, or shutdown was asked for.

@@ -229,3 +229,27 @@ async fn connection_refused_is_retried_until_the_gateway_is_up() {
     conn.handshake().await;
     until_ready(&mut client).await;
 }
+
+#[tokio::test]
+async fn msgpack_sessions_use_binary_frames_both_ways() {
+    let mut gateway = FakeGateway::start().await;
+    let config = support::config("http://127.0.0.1:9", &gateway.url)
+        .session(|session| session.format(stoat_tokio::core::gateway::Format::Msgpack));
+    let mut client = Client::connect(config).await.unwrap();
+    let mut conn = gateway.accept().await;
+
+    let auth = conn.recv().await.unwrap();
+    assert_eq!(auth["type"], "Authenticate");
+    conn.send_binary(json!({"type": "Authenticated"})).await;
+    conn.send_binary(support::ready()).await;
+    assert_eq!(until_ready(&mut client).await.change, Change::Ready);
+    // A text frame on a msgpack connection is skipped, not fatal.
+    conn.send(json!({"type": "Authenticated"})).await;
+    conn.send_binary(json!({"type": "Logout"})).await;
+    assert_eq!(
+        next(&mut client).await.unwrap().unwrap().event,
+        Event::Logout
+    );
+    let ended = next(&mut client).await.unwrap().unwrap_err();
+    assert_eq!(ended.reason, CloseReason::LoggedOut);
+}

@@ -164,3 +164,12 @@ async fn failed_discovery_is_reported_by_connect() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn client_types_can_cross_threads() {
+    fn send_sync<T: Send + Sync + 'static>() {}
+    send_sync::<Client>();
+    send_sync::<stoat_tokio::Handle>();
+    send_sync::<stoat_tokio::SessionEnded>();
+    send_sync::<stoat_tokio::ConnectError>();
+}

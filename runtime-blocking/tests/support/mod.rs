@@ -70,6 +70,7 @@ impl Conn {
         loop {
             match self.ws.read() {
                 Ok(Message::Text(text)) => return Some(serde_json::from_str(&text).unwrap()),
+                Ok(Message::Binary(bytes)) => return Some(rmp_serde::from_slice(&bytes).unwrap()),
                 Ok(Message::Close(_)) => return None,
                 Ok(_) => {}
                 Err(tungstenite::Error::Io(e))
@@ -86,6 +87,12 @@ impl Conn {
                 Err(_) => return None,
             }
         }
+    }
+
+    /// Sends a msgpack frame.
+    pub fn send_binary(&mut self, frame: Value) {
+        let bytes = rmp_serde::to_vec_named(&frame).unwrap();
+        self.ws.send(Message::binary(bytes)).unwrap();
     }
 
     pub fn send(&mut self, frame: Value) {

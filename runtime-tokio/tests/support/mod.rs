@@ -71,10 +71,17 @@ impl Conn {
         loop {
             match self.ws.next().await? {
                 Ok(Message::Text(text)) => return Some(serde_json::from_str(&text).unwrap()),
+                Ok(Message::Binary(bytes)) => return Some(rmp_serde::from_slice(&bytes).unwrap()),
                 Ok(Message::Close(_)) | Err(_) => return None,
                 Ok(_) => {}
             }
         }
+    }
+
+    /// Sends a msgpack frame.
+    pub async fn send_binary(&mut self, frame: Value) {
+        let bytes = rmp_serde::to_vec_named(&frame).unwrap();
+        self.ws.send(Message::binary(bytes)).await.unwrap();
     }
 
     pub async fn send(&mut self, frame: Value) {

@@ -64,8 +64,10 @@
 //!
 //! The gateway thread blocks in socket reads of at most 50 ms, so commands and
 //! [`shutdown`](Client::shutdown) are picked up within that time while a connection is open;
-//! heartbeats and reconnects follow the session's deadlines exactly. Resolving the gateway's
-//! host name uses the system resolver, which cannot be interrupted.
+//! heartbeats and reconnects follow the session's deadlines exactly. Two steps of opening a
+//! connection cannot be interrupted: resolving the gateway's host name (the system resolver)
+//! and the TCP connect itself (bounded by the session's handshake timeout), so a `shutdown`
+//! that arrives during them waits for them.
 //!
 //! ## TLS
 //!

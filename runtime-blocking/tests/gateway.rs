@@ -68,7 +68,8 @@ fn heartbeat_ping_is_sent_in_time_and_its_pong_measures_latency() {
     let ping = conn.recv().unwrap();
     assert_eq!(ping["type"], "Ping");
     assert!(
-        ready_at.elapsed() < Duration::from_millis(600),
+        // The interval is 200 ms; the slack is for loaded machines (the default is 15 s).
+        ready_at.elapsed() < Duration::from_secs(1),
         "ping after {:?}",
         ready_at.elapsed()
     );

@@ -1,0 +1,133 @@
+//! The HTTP and TLS plumbing: `http::Request<Bytes>` out through reqwest, `http::Response<Bytes>`
+//! back, and the rustls configuration for the gateway socket. No protocol knowledge lives here.
+
+use std::error::Error as StdError;
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::Bytes;
+use stoat_core::http::{Error, Request, Rest, Step, TransportError};
+
+/// Drives one core [`Call`](stoat_core::http::Call) to completion: sleeps where core says,
+/// sends what core says, reports what came back.
+pub(crate) async fn execute<R: Request + ?Sized>(
+    rest: &Rest,
+    http: &reqwest::Client,
+    request: &R,
+) -> Result<R::Output, Error> {
+    let mut call = rest.call(request)?;
+    loop {
+        match call.poll(Instant::now()) {
+            Step::Wait(until) => tokio::time::sleep_until(until.into()).await,
+            Step::Send(request) => match send(http, request).await {
+                Ok(response) => call.handle_response(Instant::now(), response),
+                Err(error) => call.handle_transport_error(Instant::now(), error),
+            },
+            Step::Done(result) => return result,
+        }
+    }
+}
+
+/// Sends one request and reads the whole response, whatever its status.
+async fn send(
+    http: &reqwest::Client,
+    request: http::Request<Bytes>,
+) -> Result<http::Response<Bytes>, TransportError> {
+    let request = reqwest::Request::try_from(request)
+        .map_err(|error| TransportError::connect(describe(&error)))?;
+    let response = http.execute(request).await.map_err(|error| {
+        // Only a failure to connect proves the request never left; anything later may have
+        // reached the server.
+        if error.is_connect() || error.is_builder() {
+            TransportError::connect(describe(&error))
+        } else {
+            TransportError::ambiguous(describe(&error))
+        }
+    })?;
+    let mut head = http::Response::new(());
+    *head.status_mut() = response.status();
+    *head.version_mut() = response.version();
+    *head.headers_mut() = response.headers().clone();
+    let body = response
+        .bytes()
+        .await
+        .map_err(|error| TransportError::ambiguous(describe(&error)))?;
+    Ok(head.map(|()| body))
+}
+
+/// An error and its sources, joined: reqwest's own message rarely says what went wrong.
+pub(crate) fn describe(error: &dyn StdError) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// The HTTP client: rustls with the webpki roots, connection reuse, HTTP/2 where offered.
+pub(crate) fn http_client() -> Result<reqwest::Client, String> {
+    reqwest::Client::builder()
+        .use_rustls_tls()
+        .build()
+        .map_err(|error| describe(&error))
+}
+
+/// The rustls configuration for `wss://` gateway connections: the ring provider (named
+/// explicitly, so another crate enabling a second provider cannot make this ambiguous) and
+/// the webpki roots.
+pub(crate) fn websocket_tls() -> Result<Arc<rustls::ClientConfig>, String> {
+    let roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|error| error.to_string())?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    Ok(Arc::new(config))
+}
+
+/// `wss://host?query` is not a valid request URI; `wss://host/?query` is. Core's
+/// `SessionConfig::connect_url` appends the query to a base URL that usually has no path, so
+/// the slash is added here until core does it.
+pub(crate) fn with_root_path(mut url: String) -> String {
+    let authority = url.find("://").map_or(0, |at| at + 3);
+    if let Some(query) = url[authority..].find(['?', '#']) {
+        if !url[authority..authority + query].contains('/') {
+            url.insert(authority + query, '/');
+        }
+    }
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_root_path;
+
+    #[test]
+    fn a_path_is_added_only_where_missing() {
+        for (given, wanted) in [
+            (
+                "wss://events.stoat.chat?version=1",
+                "wss://events.stoat.chat/?version=1",
+            ),
+            ("ws://127.0.0.1:80?a=b", "ws://127.0.0.1:80/?a=b"),
+            (
+                "wss://example.com/ws?version=1",
+                "wss://example.com/ws?version=1",
+            ),
+            (
+                "wss://example.com/?version=1",
+                "wss://example.com/?version=1",
+            ),
+            ("wss://example.com", "wss://example.com"),
+        ] {
+            assert_eq!(with_root_path(given.to_owned()), wanted);
+        }
+    }
+}

@@ -116,7 +116,8 @@ impl ClientBuilder {
             }
             other => return Err(Error::UnsupportedDiscovery(format!("{other:?}"))),
         };
-        Target::parse(&endpoints.ws).map_err(Error::InvalidUrl)?;
+        Target::parse(&endpoints.ws)
+            .map_err(|e| Error::InvalidUrl(format!("gateway {}: {e}", endpoints.ws)))?;
 
         let shared = Arc::new(Shared {
             cache: async_lock::RwLock::new(config.new_cache()),

@@ -21,14 +21,14 @@ use stoat_core::client::{dispatch, Update};
 use stoat_core::gateway::{CloseReason, Command, Output, Session, WsMessage};
 
 use crate::http::describe;
-use crate::net::{BoxIo, Connector, Target};
+use crate::net::{parse_uri, BoxIo, Connector, Target};
 use crate::Error;
 
 /// How long a close frame may take to go out before the socket is simply dropped.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(1);
 
 type Ws = WebSocketStream<BoxIo>;
-type Connecting = Pin<Box<dyn Future<Output = Result<Ws, String>> + Send>>;
+type Connecting = Pin<Box<dyn Future<Output = Result<Box<Ws>, String>> + Send>>;
 
 /// State shared between the driver and the client handles.
 #[derive(Debug)]
@@ -52,7 +52,7 @@ enum Socket {
 
 /// What woke the driver up.
 enum Wake {
-    Connected(Result<Ws, String>),
+    Connected(Result<Box<Ws>, String>),
     Frame(Option<Result<Message, async_tungstenite::tungstenite::Error>>),
     Timeout,
     Control(Option<Control>),
@@ -108,7 +108,7 @@ impl Gateway {
             let now = Instant::now();
             match wake {
                 Wake::Connected(Ok(ws)) => {
-                    socket = Socket::Open(Box::new(ws));
+                    socket = Socket::Open(ws);
                     self.session.handle_connected(now);
                 }
                 Wake::Connected(Err(error)) => {
@@ -207,17 +207,18 @@ impl Gateway {
 }
 
 /// Opens a WebSocket connection to `url`.
-async fn open(connector: Connector, url: String) -> Result<Ws, String> {
-    let target = Target::parse(&url)?;
+async fn open(connector: Connector, url: String) -> Result<Box<Ws>, String> {
+    let uri = parse_uri(&url)?;
+    let target = Target::from_uri(&uri)?;
     let io = connector
         .connect(&target)
         .await
         .map_err(|e| format!("connecting to {target}: {}", describe(&e)))?;
-    let (ws, _response) = async_tungstenite::client_async(url.as_str(), io)
+    let (ws, _response) = async_tungstenite::client_async(uri, io)
         .await
         .map_err(|e| format!("WebSocket handshake with {target}: {e}"))?;
     tracing::debug!(%target, "gateway connection open");
-    Ok(ws)
+    Ok(Box::new(ws))
 }
 
 /// Closes the socket (or abandons the attempt in progress): a close frame if one can go out

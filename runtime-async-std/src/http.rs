@@ -61,7 +61,7 @@ impl HttpClient {
                 }
                 Err(Failure::NotSent(unsent, error)) => {
                     tracing::debug!(%target, error = %describe(&error), "pooled connection was stale");
-                    request = unsent;
+                    request = *unsent;
                 }
                 Err(Failure::Sent(error)) => {
                     return Err(TransportError::ambiguous(describe(&error)));
@@ -137,7 +137,7 @@ impl HttpClient {
 /// A request that did not get a response.
 enum Failure {
     /// It was not written to the connection (safe to send elsewhere); here it is back.
-    NotSent(http::Request<Body>, hyper::Error),
+    NotSent(Box<http::Request<Body>>, hyper::Error),
     /// It may have reached the server.
     Sent(hyper::Error),
 }
@@ -171,11 +171,11 @@ impl PooledConnection {
         let exchange =
             async {
                 if let Err(error) = sender.ready().await {
-                    return Err(Failure::NotSent(request, error));
+                    return Err(Failure::NotSent(Box::new(request), error));
                 }
                 let response = sender.try_send_request(request).await.map_err(|mut e| {
                     match e.take_message() {
-                        Some(request) => Failure::NotSent(request, e.into_error()),
+                        Some(request) => Failure::NotSent(Box::new(request), e.into_error()),
                         None => Failure::Sent(e.into_error()),
                     }
                 })?;

@@ -344,3 +344,30 @@ async fn execute<R: Request + ?Sized>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn send<T: Send>(_: &T) {}
+    fn send_sync_unpin<T: Send + Sync + Unpin>() {}
+
+    /// Compiles only if the client's futures can be spawned on multi-threaded executors.
+    #[allow(dead_code)]
+    async fn futures_are_send(config: ClientConfig, client: &mut Client) {
+        send(&Client::connect(config));
+        send(&client.execute(&FetchInstance));
+        send(&client.cache());
+        send(&client.shutdown());
+        send(&client.next_event());
+    }
+
+    #[test]
+    fn client_types_are_thread_safe() {
+        send_sync_unpin::<Client>();
+        send_sync_unpin::<Handle>();
+        fn send_unpin<T: Send + Unpin>() {}
+        send_unpin::<Driver>();
+        send_sync_unpin::<Error>();
+    }
+}

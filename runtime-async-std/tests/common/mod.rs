@@ -7,11 +7,13 @@
 use std::future::Future;
 use std::time::Duration;
 
-use async_net::{TcpListener, TcpStream};
+use async_net::TcpListener;
 use async_tungstenite::tungstenite::Message;
 use async_tungstenite::WebSocketStream;
+use futures_io::{AsyncRead, AsyncWrite};
 use futures_lite::io::BufReader;
 use futures_lite::{future, AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, StreamExt};
+use futures_rustls::TlsAcceptor;
 use serde_json::Value;
 use stoat_async_std::{Client, ClientBuilder, ClientConfig, Token};
 use stoat_core::Endpoints;
@@ -112,23 +114,59 @@ pub fn config(api: &str, ws: &str) -> ClientConfig {
         })
 }
 
+/// An accepted connection, plain or TLS.
+pub trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+pub type BoxIo = Box<dyn Io>;
+
+/// A loopback listener, optionally speaking TLS as `localhost`.
+struct Listener {
+    tcp: TcpListener,
+    tls: Option<TlsAcceptor>,
+}
+
+impl Listener {
+    async fn bind(tls: Option<TlsAcceptor>) -> (Self, String) {
+        let tcp = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = tcp.local_addr().unwrap().port();
+        let authority = match tls {
+            Some(_) => format!("localhost:{port}"),
+            None => format!("127.0.0.1:{port}"),
+        };
+        (Self { tcp, tls }, authority)
+    }
+
+    async fn accept(&self, what: &str) -> BoxIo {
+        let (stream, _) = within(what, self.tcp.accept()).await.unwrap();
+        match &self.tls {
+            None => Box::new(stream),
+            Some(acceptor) => Box::new(within(what, acceptor.accept(stream)).await.unwrap()),
+        }
+    }
+}
+
 /// A fake gateway: accepts WebSocket connections on loopback.
 pub struct FakeGateway {
-    listener: TcpListener,
+    listener: Listener,
     pub url: String,
 }
 
 impl FakeGateway {
     pub async fn bind() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("ws://{}", listener.local_addr().unwrap());
+        let (listener, authority) = Listener::bind(None).await;
+        let url = format!("ws://{authority}");
+        Self { listener, url }
+    }
+
+    /// A `wss://localhost:port` gateway.
+    pub async fn bind_tls(acceptor: TlsAcceptor) -> Self {
+        let (listener, authority) = Listener::bind(Some(acceptor)).await;
+        let url = format!("wss://{authority}");
         Self { listener, url }
     }
 
     pub async fn accept(&self) -> GatewayConn {
-        let (stream, _) = within("gateway accept", self.listener.accept())
-            .await
-            .unwrap();
+        let stream = self.listener.accept("gateway accept").await;
         let ws = within("gateway handshake", async_tungstenite::accept_async(stream))
             .await
             .unwrap();
@@ -160,7 +198,7 @@ pub fn ready() -> Value {
 
 /// One accepted gateway connection.
 pub struct GatewayConn {
-    pub ws: WebSocketStream<TcpStream>,
+    pub ws: WebSocketStream<BoxIo>,
 }
 
 impl GatewayConn {
@@ -192,7 +230,7 @@ impl GatewayConn {
 
 /// A scripted HTTP/1.1 origin on loopback (test-only; the client side is hyper).
 pub struct FakeHttp {
-    listener: TcpListener,
+    listener: Listener,
     pub url: String,
 }
 
@@ -215,29 +253,34 @@ impl SeenRequest {
 
 impl FakeHttp {
     pub async fn bind() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (listener, authority) = Listener::bind(None).await;
+        let url = format!("http://{authority}");
+        Self { listener, url }
+    }
+
+    /// An `https://localhost:port` origin.
+    pub async fn bind_tls(acceptor: TlsAcceptor) -> Self {
+        let (listener, authority) = Listener::bind(Some(acceptor)).await;
+        let url = format!("https://{authority}");
         Self { listener, url }
     }
 
     pub async fn accept(&self) -> HttpConn {
-        let (stream, _) = within("http accept", self.listener.accept()).await.unwrap();
+        let stream = self.listener.accept("http accept").await;
         HttpConn {
-            reader: BufReader::new(stream.clone()),
-            stream,
+            reader: BufReader::new(stream),
         }
     }
 
     /// Whether a new connection arrives within `wait`.
     pub async fn connection_within(&self, wait: Duration) -> bool {
-        !stays_pending(wait, self.listener.accept()).await
+        !stays_pending(wait, self.listener.tcp.accept()).await
     }
 }
 
 /// One accepted HTTP connection.
 pub struct HttpConn {
-    reader: BufReader<TcpStream>,
-    stream: TcpStream,
+    reader: BufReader<BoxIo>,
 }
 
 impl HttpConn {
@@ -295,8 +338,9 @@ impl HttpConn {
             "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\n{headers}content-length: {}\r\n\r\n{body}",
             body.len()
         );
-        self.stream.write_all(response.as_bytes()).await.unwrap();
-        self.stream.flush().await.unwrap();
+        let stream = self.reader.get_mut();
+        stream.write_all(response.as_bytes()).await.unwrap();
+        stream.flush().await.unwrap();
     }
 }
 
@@ -308,4 +352,36 @@ pub fn instance(ws: &str) -> String {
         "ws": ws,
     })
     .to_string()
+}
+
+/// A self-signed certificate for `localhost`: the server side, and a client configuration
+/// that trusts only it.
+pub fn localhost_tls() -> (
+    TlsAcceptor,
+    std::sync::Arc<futures_rustls::rustls::ClientConfig>,
+) {
+    use futures_rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+    use futures_rustls::rustls::{self, RootCertStore};
+    use std::sync::Arc;
+
+    let certified = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    let cert = certified.cert.der().clone();
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
+        certified.signing_key.serialize_der(),
+    ));
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let server = rustls::ServerConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert.clone()], key)
+        .unwrap();
+    let mut roots = RootCertStore::empty();
+    roots.add(cert).unwrap();
+    let client = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    (TlsAcceptor::from(Arc::new(server)), Arc::new(client))
 }

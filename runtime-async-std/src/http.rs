@@ -92,8 +92,7 @@ impl HttpClient {
         tracing::debug!(%target, "opened HTTP connection");
         Ok(PooledConnection {
             sender,
-            connection,
-            closed: false,
+            connection: Some(connection),
         })
     }
 
@@ -101,14 +100,14 @@ impl HttpClient {
     async fn checkout(&self, target: &Target) -> Option<PooledConnection> {
         loop {
             let mut connection = self.lock().get_mut(target)?.pop()?;
+            let Some(driver) = connection.connection.as_mut() else {
+                continue;
+            };
             if connection.sender.is_closed() {
                 continue;
             }
             // Let the connection read what arrived while it was idle: a close ends it here.
-            if future::poll_once(&mut connection.connection)
-                .await
-                .is_some()
-            {
+            if future::poll_once(driver).await.is_some() {
                 tracing::debug!(%target, "idle HTTP connection was closed by the server");
                 continue;
             }
@@ -117,7 +116,7 @@ impl HttpClient {
     }
 
     fn checkin(&self, target: Target, connection: PooledConnection) {
-        if connection.closed || connection.sender.is_closed() {
+        if connection.connection.is_none() || connection.sender.is_closed() {
             return;
         }
         let mut idle = self.lock();
@@ -144,15 +143,15 @@ enum Failure {
 
 struct PooledConnection {
     sender: SendRequest<Body>,
-    connection: Connection<FuturesIo<BoxIo>, Body>,
-    /// The connection future has finished; it must not be polled again.
-    closed: bool,
+    /// `None` once the connection has ended. Dropping it cancels requests still queued
+    /// for it, so they come back as not sent.
+    connection: Option<Connection<FuturesIo<BoxIo>, Body>>,
 }
 
 impl std::fmt::Debug for PooledConnection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PooledConnection")
-            .field("closed", &self.closed)
+            .field("open", &self.connection.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -163,11 +162,7 @@ impl PooledConnection {
         &mut self,
         request: http::Request<Body>,
     ) -> Result<http::Response<Bytes>, Failure> {
-        let Self {
-            sender,
-            connection,
-            closed,
-        } = self;
+        let Self { sender, connection } = self;
         let exchange =
             async {
                 if let Err(error) = sender.ready().await {
@@ -184,11 +179,11 @@ impl PooledConnection {
                 Ok(http::Response::from_parts(parts, body))
             };
         let drive = async {
-            if !*closed {
-                if let Err(error) = connection.await {
+            if let Some(driver) = connection.as_mut() {
+                if let Err(error) = driver.await {
                     tracing::debug!(error = %describe(&error), "HTTP connection failed");
                 }
-                *closed = true;
+                *connection = None;
             }
             // The exchange learns of the end through hyper's channels and finishes itself.
             future::pending().await

@@ -17,6 +17,8 @@ on_both_executors!(
     two_requests_share_one_connection,
     closed_idle_connection_is_replaced,
     refused_connection_is_a_connect_error,
+    request_lost_after_sending_is_ambiguous,
+    concurrent_requests_use_separate_connections,
     discovery_finds_the_gateway,
 );
 
@@ -136,6 +138,49 @@ async fn refused_connection_is_a_connect_error(rt: Rt) {
         Err(HttpError::Transport(error)) => assert_eq!(error.kind, TransportErrorKind::Connect),
         other => panic!("expected a connect error, got {other:?}"),
     }
+}
+
+async fn request_lost_after_sending_is_ambiguous(rt: Rt) {
+    let http = FakeHttp::bind().await;
+    let config = common::config(&http.url, "ws://127.0.0.1:9").retry(RetryPolicy::none());
+    let client = rt.builder(config).connect().await.unwrap();
+    let (result, ()) = future::zip(within("execute", client.execute(&FetchInstance)), async {
+        let mut conn = http.accept().await;
+        conn.request().await;
+        // The request arrived; the connection dies before any answer.
+        drop(conn);
+    })
+    .await;
+    match result {
+        Err(HttpError::Transport(error)) => {
+            assert_eq!(error.kind, TransportErrorKind::Ambiguous)
+        }
+        other => panic!("expected an ambiguous transport error, got {other:?}"),
+    }
+}
+
+async fn concurrent_requests_use_separate_connections(rt: Rt) {
+    let http = FakeHttp::bind().await;
+    let client = client(rt, &http).await;
+    let body = instance("wss://concurrent.example");
+    let ((first, second), ()) = future::zip(
+        future::zip(
+            within("first", client.execute(&FetchInstance)),
+            within("second", client.execute(&FetchInstance)),
+        ),
+        async {
+            // Both requests are in flight at once, each on its own connection.
+            let mut a = http.accept().await;
+            let mut b = http.accept().await;
+            a.request().await;
+            b.request().await;
+            a.respond(200, &body).await;
+            b.respond(200, &body).await;
+        },
+    )
+    .await;
+    first.unwrap();
+    second.unwrap();
 }
 
 async fn discovery_finds_the_gateway(rt: Rt) {

@@ -30,6 +30,9 @@ pub enum Rt {
 
 impl Rt {
     pub fn block_on<F: Future>(self, future: F) -> F::Output {
+        // Boxed: async-std's block_on moves the future through many stack frames, which
+        // overflows the 2 MiB test-thread stack with a large scenario in debug builds.
+        let future = Box::pin(future);
         match self {
             Rt::AsyncStd => async_std::task::block_on(future),
             Rt::Smol => smol::block_on(future),

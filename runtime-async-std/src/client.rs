@@ -168,6 +168,9 @@ impl ClientBuilder {
 /// rejected, the session was logged out, reconnecting gave up) its last item is
 /// `Err(`[`Error::Closed`]`)`.
 ///
+/// Events are buffered without bound until they are taken, so the gateway never stalls
+/// (heartbeats keep going while your code is busy); keep consuming them.
+///
 /// `Client` dereferences to [`Handle`]; [`handle`](Self::handle) gives a cloneable one for
 /// other tasks. Dropping the `Client` stops the gateway driver (REST through remaining
 /// handles keeps working).

@@ -88,8 +88,9 @@ impl Gateway {
                         // Unbounded: never waits. An error means nobody listens any more.
                         let _ = self.events.try_send(Ok(update));
                     }
+                    // Core has already logged it at warn level; nothing else to do.
                     Output::InvalidFrame(error) => {
-                        tracing::warn!(%error, "skipped an undecodable gateway frame");
+                        tracing::trace!(%error, "undecodable gateway frame skipped");
                     }
                     Output::Closed(reason) => {
                         tracing::debug!(?reason, "gateway session closed");
@@ -125,8 +126,9 @@ impl Gateway {
                     }
                     Message::Close(frame) => {
                         tracing::debug!(?frame, "gateway closed the connection");
-                        socket = Socket::None;
-                        self.session.handle_disconnected(now);
+                        // Completes the closing handshake (tungstenite queued the reply).
+                        close(&mut socket).await;
+                        self.session.handle_disconnected(Instant::now());
                     }
                     // WebSocket-level pings are answered by tungstenite itself.
                     Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => {}

@@ -13,6 +13,8 @@ on_both_executors!(
     ready_is_delivered_with_its_cache_change,
     heartbeat_ping_is_sent_and_pong_matched,
     dropped_socket_reconnects_with_fresh_authenticate,
+    server_close_frame_leads_to_reconnect,
+    undecodable_frame_is_skipped,
     rejected_token_ends_the_stream_with_an_error,
     shutdown_closes_the_socket_and_ends_the_stream,
     commands_are_sent_once_ready,
@@ -116,6 +118,46 @@ async fn dropped_socket_reconnects_with_fresh_authenticate(rt: Rt) {
     second.send_json(common::ready()).await;
     // Stoat has no resume: the new connection brings a full Ready.
     assert_eq!(until_ready(&mut client).await.change, Change::Ready);
+}
+
+async fn server_close_frame_leads_to_reconnect(rt: Rt) {
+    let gateway = FakeGateway::bind().await;
+    let mut client = rt
+        .builder(common::config("http://127.0.0.1:9", &gateway.url))
+        .connect()
+        .await
+        .unwrap();
+    let mut conn = gateway.accept_ready().await;
+    until_ready(&mut client).await;
+
+    conn.ws.close(None).await.unwrap();
+    // The client ends that connection and opens a new one.
+    assert!(conn.recv().await.is_none());
+    let _second = gateway.accept_ready().await;
+    assert_eq!(until_ready(&mut client).await.change, Change::Ready);
+}
+
+async fn undecodable_frame_is_skipped(rt: Rt) {
+    let gateway = FakeGateway::bind().await;
+    let mut client = rt
+        .builder(common::config("http://127.0.0.1:9", &gateway.url))
+        .connect()
+        .await
+        .unwrap();
+    let mut conn = gateway.accept_ready().await;
+    until_ready(&mut client).await;
+
+    conn.ws
+        .send(async_tungstenite::tungstenite::Message::text("{not json"))
+        .await
+        .unwrap();
+    conn.send_json(serde_json::json!({"type": "Logout"})).await;
+    // The bad frame is reported by core and skipped; the next event still arrives.
+    assert_eq!(next_update(&mut client).await.event, Event::Logout);
+    match within("close reason", client.next_event()).await {
+        Some(Err(Error::Closed(CloseReason::LoggedOut))) => {}
+        other => panic!("expected the logout, got {other:?}"),
+    }
 }
 
 async fn rejected_token_ends_the_stream_with_an_error(rt: Rt) {

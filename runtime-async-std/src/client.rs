@@ -95,8 +95,8 @@ impl ClientBuilder {
 
     /// Resolves the endpoints, starts the gateway driver and returns the client.
     ///
-    /// This does not wait for the gateway: `Ready` is the first event (or, if the token is
-    /// rejected, the event stream ends with [`Error::Closed`]).
+    /// This does not wait for the gateway: the first events are `Authenticated` and `Ready`
+    /// (or, if the token is rejected, the event stream ends with [`Error::Closed`]).
     pub async fn connect(self) -> Result<Client, Error> {
         let Self {
             config,

@@ -137,7 +137,10 @@ fn request_building(c: &mut Criterion) {
 }
 
 fn rate_limiter(c: &mut Criterion) {
-    let key = BucketKey::resolve(&Method::POST, "/channels/01M7YSZ8V81AWBPFRM30NYSV34/messages");
+    let key = BucketKey::resolve(
+        &Method::POST,
+        "/channels/01M7YSZ8V81AWBPFRM30NYSV34/messages",
+    );
     c.bench_function("rate_limiter/resolve_bucket", |b| {
         b.iter(|| {
             BucketKey::resolve(
@@ -161,5 +164,11 @@ fn rate_limiter(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, gateway_ingest, ready, request_building, rate_limiter);
+criterion_group!(
+    benches,
+    gateway_ingest,
+    ready,
+    request_building,
+    rate_limiter
+);
 criterion_main!(benches);

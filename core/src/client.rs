@@ -10,7 +10,9 @@ use crate::auth::Token;
 use crate::cache::{Cache, CacheConfig, Change};
 use crate::endpoints::Endpoints;
 use crate::gateway::{Event, SessionConfig};
+use crate::http::routes::FetchInstance;
 use crate::http::{Rest, RetryPolicy};
+use crate::model::InstanceInfo;
 
 /// An event together with what it changed in the cache.
 #[derive(Clone, Debug, PartialEq)]
@@ -111,6 +113,26 @@ impl ClientConfig {
         match &self.discovery {
             Discovery::Fixed(endpoints) => &endpoints.api,
             Discovery::FromApi(api) => api,
+        }
+    }
+
+    /// The `GET /` request to make before connecting, when the endpoints must be discovered.
+    pub fn discovery_request(&self) -> Option<FetchInstance> {
+        match self.discovery {
+            Discovery::Fixed(_) => None,
+            Discovery::FromApi(_) => Some(FetchInstance),
+        }
+    }
+
+    /// The endpoints to connect to. `instance` is the answer to
+    /// [`discovery_request`](Self::discovery_request); `None` is returned only when discovery
+    /// is needed and no answer was given.
+    pub fn resolved_endpoints(&self, instance: Option<&InstanceInfo>) -> Option<Endpoints> {
+        match &self.discovery {
+            Discovery::Fixed(endpoints) => Some(endpoints.clone()),
+            Discovery::FromApi(api) => {
+                instance.map(|info| Endpoints::from_instance(api.clone(), info))
+            }
         }
     }
 

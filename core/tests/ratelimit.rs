@@ -422,3 +422,37 @@ fn ambiguous_transport_failures_of_plain_posts_are_errors() {
     post.handle_transport_error(t0, TransportError::connect("refused"));
     assert!(matches!(post.poll(t0), Step::Wait(_)));
 }
+
+#[test]
+fn a_bare_429_body_is_trusted_over_the_assumed_window() {
+    let rest = rest();
+    let t0 = Instant::now();
+    let mut call = rest.call(&FetchSelf).unwrap();
+    expect_send(call.poll(t0));
+    // No rate-limit headers at all: only the body says how long to wait.
+    call.handle_response(t0, response(429, &[], r#"{"retry_after":50}"#));
+    assert!(matches!(call.poll(t0), Step::Wait(t) if t == t0 + Duration::from_millis(50)));
+}
+
+#[test]
+fn an_attempt_without_an_answer_times_out_and_is_retried_when_safe() {
+    let policy = RetryPolicy::default()
+        .request_timeout(Duration::from_secs(5))
+        .transient_retries(1, Duration::from_millis(10));
+    let rest = rest().with_retry_policy(policy);
+    let t0 = Instant::now();
+    let mut call = rest.call(&FetchSelf).unwrap();
+    assert_eq!(call.send_deadline(), None);
+    expect_send(call.poll(t0));
+    assert_eq!(call.send_deadline(), Some(t0 + Duration::from_secs(5)));
+    let t1 = t0 + Duration::from_secs(5);
+    call.handle_transport_error(t1, TransportError::timed_out());
+    assert_eq!(call.send_deadline(), None);
+    assert!(matches!(call.poll(t1), Step::Wait(_)));
+    expect_send(call.poll(t1 + Duration::from_millis(10)));
+    call.handle_transport_error(t1, TransportError::timed_out());
+    assert!(matches!(
+        call.poll(t1),
+        Step::Done(Err(Error::Transport(_)))
+    ));
+}

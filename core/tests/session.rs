@@ -436,3 +436,28 @@ fn msgpack_sessions_send_binary_frames() {
     session.handle_message(t0, text(r#"{"type":"Authenticated"}"#));
     assert!(matches!(drain(&mut session)[..], [Output::InvalidFrame(_)]));
 }
+
+#[test]
+fn a_base_url_without_a_path_gets_a_root_path() {
+    for (base, expected) in [
+        (
+            "wss://events.stoat.chat",
+            "wss://events.stoat.chat/?version=1&format=json",
+        ),
+        (
+            "ws://127.0.0.1:9000",
+            "ws://127.0.0.1:9000/?version=1&format=json",
+        ),
+        (
+            "wss://stoat.chat/events",
+            "wss://stoat.chat/events?version=1&format=json",
+        ),
+        (
+            "wss://x.test/?a=b",
+            "wss://x.test/?a=b&version=1&format=json",
+        ),
+    ] {
+        let config = SessionConfig::new(base, Token::bot("t"));
+        assert_eq!(config.connect_url(), expected);
+    }
+}

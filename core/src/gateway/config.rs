@@ -151,6 +151,14 @@ impl SessionConfig {
     /// [`token_in_url`](Self::token_in_url) is set.
     pub fn connect_url(&self) -> String {
         let mut url = self.url.clone();
+        // `wss://host?query` is not a valid request target; the path must be at least `/`.
+        let authority = url.find("://").map_or(0, |at| at + 3);
+        let path_end = url[authority..]
+            .find(['?', '#'])
+            .map_or(url.len(), |at| authority + at);
+        if !url[authority..path_end].contains('/') {
+            url.insert(path_end, '/');
+        }
         url.push(if url.contains('?') { '&' } else { '?' });
         url.push_str("version=1&format=");
         url.push_str(self.format.as_query_value());

@@ -24,6 +24,8 @@ pub struct RetryPolicy {
     pub transient_backoff: Duration,
     /// Upper bound on a transient-failure delay.
     pub max_transient_backoff: Duration,
+    /// How long one attempt may take before it counts as a (possibly delivered) failure.
+    pub request_timeout: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -33,6 +35,7 @@ impl Default for RetryPolicy {
             max_transient_retries: 3,
             transient_backoff: Duration::from_millis(500),
             max_transient_backoff: Duration::from_secs(8),
+            request_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -60,6 +63,12 @@ impl RetryPolicy {
         self
     }
 
+    /// Sets the time one attempt may take.
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
     fn transient_delay(&self, attempt: u32) -> Duration {
         let factor = 1u32 << attempt.saturating_sub(1).min(16);
         self.transient_backoff
@@ -74,7 +83,8 @@ pub enum Step<T> {
     /// Sleep until this instant, then poll again.
     Wait(Instant),
     /// Send this request, then report the outcome with [`Call::handle_response`] or
-    /// [`Call::handle_transport_error`].
+    /// [`Call::handle_transport_error`]. If no response has arrived by
+    /// [`Call::send_deadline`], give up on it and report [`TransportError::timed_out`].
     Send(http::Request<Bytes>),
     /// Finished.
     Done(Result<T, Error>),
@@ -86,8 +96,8 @@ enum State {
     Queued,
     /// Waiting before a retry.
     Delayed(Instant),
-    /// Sent; waiting for the outcome.
-    InFlight,
+    /// Sent; waiting for the outcome until the deadline.
+    InFlight(Instant),
     /// Finished; the result is in `Call::result` until it is taken.
     Finished,
 }
@@ -155,7 +165,7 @@ impl<T: DeserializeOwned> Call<T> {
         match &mut self.state {
             State::Delayed(until) if now < *until => return Step::Wait(*until),
             State::Delayed(_) => self.state = State::Queued,
-            State::InFlight => {
+            State::InFlight(_) => {
                 return Step::Done(Err(Error::Usage(
                     "Call::poll called before the in-flight request's outcome was reported",
                 )))
@@ -171,16 +181,24 @@ impl<T: DeserializeOwned> Call<T> {
         }
         match lock(&self.limiter).acquire(&self.ticket, now) {
             Acquire::Ready => {
-                self.state = State::InFlight;
+                self.state = State::InFlight(now + self.policy.request_timeout);
                 Step::Send(self.request.to_http())
             }
             Acquire::Wait(until) => Step::Wait(until),
         }
     }
 
+    /// When the request in flight must be abandoned, if one is in flight.
+    pub fn send_deadline(&self) -> Option<Instant> {
+        match self.state {
+            State::InFlight(deadline) => Some(deadline),
+            _ => None,
+        }
+    }
+
     /// The response to the last [`Step::Send`] arrived.
     pub fn handle_response(&mut self, now: Instant, response: http::Response<Bytes>) {
-        if !matches!(self.state, State::InFlight) {
+        if !matches!(self.state, State::InFlight(_)) {
             return;
         }
         let status = response.status();
@@ -228,7 +246,7 @@ impl<T: DeserializeOwned> Call<T> {
 
     /// The last [`Step::Send`] failed below HTTP.
     pub fn handle_transport_error(&mut self, now: Instant, error: TransportError) {
-        if !matches!(self.state, State::InFlight) {
+        if !matches!(self.state, State::InFlight(_)) {
             return;
         }
         let safe = error.kind == TransportErrorKind::Connect || self.request.idempotent;

@@ -343,6 +343,11 @@ impl TransportError {
         }
     }
 
+    /// No response arrived before [`Call::send_deadline`](super::Call::send_deadline).
+    pub fn timed_out() -> Self {
+        Self::ambiguous("no response before the request timeout")
+    }
+
     /// A failure after the request may have been sent.
     pub fn ambiguous(message: impl Into<String>) -> Self {
         Self {

@@ -183,14 +183,14 @@ impl RateLimiter {
     }
 
     /// A request was rejected with 429; the bucket is empty until `retry_after` has passed.
+    /// The server's word replaces whatever window the limiter assumed.
     pub fn on_rate_limited(&mut self, key: &BucketKey, retry_after: Duration, now: Instant) {
         let state = self
             .buckets
             .entry(key.clone())
             .or_insert_with(|| BucketState::new(key.bucket.limit()));
         state.remaining = 0;
-        let until = now + retry_after;
-        state.reset_at = Some(state.reset_at.map_or(until, |r| r.max(until)));
+        state.reset_at = Some(now + retry_after);
     }
 
     /// Requests left in `key`'s current window, as far as the limiter knows.

@@ -4,6 +4,8 @@
 //! Run with `cargo bench -p stoat-core`. The frames are shaped like the captured server
 //! traffic; `large_ready` is synthetic but uses the same object shapes.
 
+#![allow(missing_docs)] // criterion_group! generates undocumented functions
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 

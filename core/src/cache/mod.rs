@@ -351,7 +351,9 @@ impl Cache {
                 });
                 Change::MemberUpdated { before }
             }
-            Event::UserUpdate { id, data, clear } => {
+            Event::UserUpdate {
+                id, data, clear, ..
+            } => {
                 let before = self.users.get_mut(id).map(|user| {
                     let before = Box::new(user.clone());
                     user.apply(data, clear);

@@ -7,8 +7,7 @@ use super::{
     UnknownVariant, User,
 };
 use crate::id::{
-    AuditLogEntryId, ChannelId, EmojiId, InviteCode, MessageId, RoleId, ServerId, UserId,
-    WebhookId,
+    AuditLogEntryId, ChannelId, EmojiId, InviteCode, MessageId, RoleId, ServerId, UserId, WebhookId,
 };
 
 /// What an audit log entry records, tagged by `type`.

@@ -191,3 +191,8 @@ pub struct OnboardingStatus {
     /// Whether the account still has to pick a username.
     pub onboarding: bool,
 }
+
+unknown_object!(
+    /// A legacy `Auth` event whose `event_type` this library does not know, kept verbatim.
+    UnknownAuthEvent, "event_type"
+);

@@ -58,19 +58,19 @@ mod webhook;
 pub use audit::{AuditLogAction, AuditLogEntry, AuditLogQueryResponse};
 pub use auth::{
     AccountInfo, MfaMethod, MfaResponse, MfaTicket, MultiFactorStatus, OnboardingStatus,
-    ResponseLogin, ResponseTotpSecret, Session, SessionInfo, WebPushSubscription,
+    ResponseLogin, ResponseTotpSecret, Session, SessionInfo, UnknownAuthEvent, WebPushSubscription,
 };
 pub use bot::{
-    Bot, BotWithUserResponse, FetchBotResponse, FieldsBot, InviteBotDestination,
-    OwnedBotsResponse, PublicBot,
+    Bot, BotWithUserResponse, FetchBotResponse, FieldsBot, InviteBotDestination, OwnedBotsResponse,
+    PublicBot,
 };
 pub use channel::{
     Channel, ChannelSlowmode, ChannelUnread, ChannelUnreadId, FieldsChannel, PartialChannel,
     UnknownChannel, VoiceInformation,
 };
 pub use embed::{
-    BandcampType, Embed, EmbedImage, EmbedVideo, ImageSize, LightspeedType, SendableEmbed,
-    Special, TextEmbed, TwitchType, WebsiteEmbed, XAppPost,
+    BandcampType, Embed, EmbedImage, EmbedVideo, ImageSize, LightspeedType, SendableEmbed, Special,
+    TextEmbed, TwitchType, WebsiteEmbed, XAppPost,
 };
 pub use emoji::{Emoji, EmojiParent, PartialEmoji};
 pub use file::{File, FileMetadata};
@@ -91,8 +91,7 @@ pub use message::{
 pub use permissions::{Override, OverrideField, Permissions, UserPermissions};
 pub use policy::PolicyChange;
 pub use report::{
-    ContentReportReason, DataReportContent, Report, ReportStatus, ReportedContent,
-    UserReportReason,
+    ContentReportReason, DataReportContent, Report, ReportStatus, ReportedContent, UserReportReason,
 };
 pub use role::{FieldsRole, NewRoleResponse, PartialRole, Role};
 pub use server::{
@@ -103,8 +102,8 @@ pub use settings::{UserSetting, UserSettings};
 pub use timestamp::Timestamp;
 pub use unknown::UnknownVariant;
 pub use user::{
-    BotInformation, FieldsUser, FlagResponse, MutualResponse, PartialUser, Presence,
-    Relationship, RelationshipStatus, User, UserProfile, UserStatus,
+    BotInformation, FieldsUser, FlagResponse, MutualResponse, PartialUser, Presence, Relationship,
+    RelationshipStatus, User, UserProfile, UserStatus,
 };
 pub use voice::{
     ChannelVoiceState, CreateVoiceUserResponse, PartialUserVoiceState, UserVoiceState,

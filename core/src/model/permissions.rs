@@ -185,12 +185,18 @@ pub struct Override {
 
 impl From<Override> for OverrideField {
     fn from(o: Override) -> Self {
-        Self { a: o.allow, d: o.deny }
+        Self {
+            a: o.allow,
+            d: o.deny,
+        }
     }
 }
 
 impl From<OverrideField> for Override {
     fn from(o: OverrideField) -> Self {
-        Self { allow: o.a, deny: o.d }
+        Self {
+            allow: o.a,
+            deny: o.d,
+        }
     }
 }

@@ -19,7 +19,10 @@ pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Secret, D::
 pub(crate) mod option {
     use super::*;
 
-    pub(crate) fn serialize<S: Serializer>(secret: &Option<Secret>, s: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<S: Serializer>(
+        secret: &Option<Secret>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
         match secret {
             Some(secret) => s.serialize_some(secret.expose()),
             None => s.serialize_none(),

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::user::{set, set_some};
-use super::{Channel, File, FieldsRole, MemberId, PartialRole, Permissions, Role, ServerFlags};
+use super::{Channel, FieldsRole, File, MemberId, PartialRole, Permissions, Role, ServerFlags};
 use crate::id::{CategoryId, ChannelId, RoleId, ServerId, UserId};
 
 fn is_false(value: &bool) -> bool {

@@ -60,10 +60,18 @@ pub struct PartialUserVoiceState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub joined_at: Option<Timestamp>,
     /// New receiving state.
-    #[serde(default, skip_serializing_if = "Option::is_none", alias = "can_receive")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        alias = "can_receive"
+    )]
     pub is_receiving: Option<bool>,
     /// New publishing state.
-    #[serde(default, skip_serializing_if = "Option::is_none", alias = "can_publish")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        alias = "can_publish"
+    )]
     pub is_publishing: Option<bool>,
     /// New screen-share state.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -33,30 +33,33 @@ pub struct IdParseError {
 macro_rules! ulid_id {
     ($(#[$meta:meta])* $name:ident, $kind:literal) => {
         $(#[$meta])*
+        ///
+        /// Stored as the ULID's 16 big-endian bytes (byte-aligned, so an `Option` of it
+        /// takes 17 bytes); ordering is creation order.
         #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(Ulid);
+        pub struct $name([u8; 16]);
 
         impl $name {
             /// Wraps a raw ULID.
             pub const fn from_ulid(ulid: Ulid) -> Self {
-                Self(ulid)
+                Self(ulid.to_bytes())
             }
 
             /// The raw ULID.
             pub const fn ulid(self) -> Ulid {
-                self.0
+                Ulid::from_bytes(self.0)
             }
 
             /// When this id was generated (the ULID's millisecond timestamp).
             pub fn created_at(self) -> Timestamp {
-                Timestamp::from_millis(self.0.timestamp_ms() as i64)
+                Timestamp::from_millis(self.ulid().timestamp_ms() as i64)
             }
         }
 
         impl FromStr for $name {
             type Err = IdParseError;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Ulid::from_string(s).map(Self).map_err(|_| IdParseError {
+                Ulid::from_string(s).map(Self::from_ulid).map_err(|_| IdParseError {
                     kind: $kind,
                     value: s.chars().take(64).collect(),
                 })
@@ -66,7 +69,7 @@ macro_rules! ulid_id {
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 let mut buf = [0u8; ulid::ULID_LEN];
-                f.write_str(self.0.array_to_str(&mut buf))
+                f.write_str(self.ulid().array_to_str(&mut buf))
             }
         }
 
@@ -78,14 +81,14 @@ macro_rules! ulid_id {
 
         impl From<Ulid> for $name {
             fn from(ulid: Ulid) -> Self {
-                Self(ulid)
+                Self::from_ulid(ulid)
             }
         }
 
         impl Serialize for $name {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 let mut buf = [0u8; ulid::ULID_LEN];
-                serializer.serialize_str(self.0.array_to_str(&mut buf))
+                serializer.serialize_str(self.ulid().array_to_str(&mut buf))
             }
         }
 
@@ -167,7 +170,7 @@ ulid_id!(
 
 impl UserId {
     /// The author of system messages: 26 zeros.
-    pub const SYSTEM: UserId = UserId(Ulid::nil());
+    pub const SYSTEM: UserId = UserId([0; 16]);
 
     /// Whether this is the system-message author ([`UserId::SYSTEM`]).
     pub fn is_system(self) -> bool {

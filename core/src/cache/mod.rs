@@ -270,7 +270,7 @@ impl Cache {
                 }
                 if let Some(member) = &message.member {
                     if self.keeps(CacheResources::MEMBERS) {
-                        self.members.insert(member.id, member.clone());
+                        self.members.insert(member.id, (**member).clone());
                     }
                 }
                 self.put_message(message);

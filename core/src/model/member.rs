@@ -185,21 +185,17 @@ pub struct PartialMember {
 }
 
 string_enum! {
-    /// Why a member left a server (`ServerMemberLeave.reason`).
+    /// Why a member left a server (`ServerMemberLeave.reason`). The default, `Leave`, is
+    /// what servers that predate the field meant.
+    #[derive(Default)]
     pub enum RemovalIntention {
         /// They left.
+        #[default]
         Leave = "Leave",
         /// They were kicked.
         Kick = "Kick",
         /// They were banned.
         Ban = "Ban",
-    }
-}
-
-impl Default for RemovalIntention {
-    /// `Leave`: what servers that predate the field meant.
-    fn default() -> Self {
-        Self::Leave
     }
 }
 

@@ -220,12 +220,12 @@ pub struct Message {
     pub channel: ChannelId,
     /// Author: a user id, a webhook id, or [`UserId::SYSTEM`] for system messages.
     pub author: UserId,
-    /// The author, on events and send responses.
+    /// The author, on events and send responses (boxed: cached messages drop it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<User>,
-    /// The author's membership, in server channels.
+    pub user: Option<Box<User>>,
+    /// The author's membership, in server channels (boxed: cached messages drop it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub member: Option<Member>,
+    pub member: Option<Box<Member>>,
     /// Webhook details, if sent by a webhook.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<MessageWebhook>,
@@ -258,7 +258,7 @@ pub struct Message {
     pub reactions: HashMap<String, Vec<UserId>>,
     /// Reaction settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interactions: Option<Interactions>,
+    pub interactions: Option<Box<Interactions>>,
     /// Masquerade.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub masquerade: Option<Masquerade>,
@@ -396,10 +396,10 @@ pub struct PartialMessage {
     pub author: Option<UserId>,
     /// New author object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<User>,
+    pub user: Option<Box<User>>,
     /// New member object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub member: Option<Member>,
+    pub member: Option<Box<Member>>,
     /// New webhook details.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<MessageWebhook>,
@@ -432,7 +432,7 @@ pub struct PartialMessage {
     pub reactions: Option<HashMap<String, Vec<UserId>>>,
     /// New reaction settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interactions: Option<Interactions>,
+    pub interactions: Option<Box<Interactions>>,
     /// New masquerade.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub masquerade: Option<Masquerade>,

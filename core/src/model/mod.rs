@@ -14,16 +14,23 @@
 //!
 //! | type | bytes |
 //! |---|---|
-//! | [`User`] | 168 |
-//! | [`Member`] | 120 |
+//! | ids (`UserId`, `ChannelId`, ... and `FileId`) | 16 |
+//! | [`Timestamp`] | 8 |
+//! | [`Permissions`] | 8 |
+//! | [`User`] | 248 |
+//! | [`Member`] | 144 |
 //! | [`Server`] | 224 |
-//! | [`Role`] | 104 |
-//! | [`Channel`] | 168 |
-//! | [`Message`] | 488 |
-//! | [`Emoji`] | 96 |
+//! | [`Role`] | 120 |
+//! | [`Channel`] | 216 |
+//! | [`Message`] | 472 |
+//! | [`Emoji`] | 112 |
 //! | [`Webhook`] | 112 |
-//! | [`File`] | 216 |
-//! | [`crate::gateway::Event`] | 104 |
+//! | [`File`] | 232 |
+//! | [`UserVoiceState`] | 32 |
+//! | [`crate::gateway::Event`] | 96 |
+//!
+//! Files in users, members, servers, roles, channels and webhooks are boxed, as are the
+//! author copies (`user`, `member`) a message carries on events (the cache drops them).
 
 #[macro_use]
 mod string_enum;

@@ -76,7 +76,7 @@ pub struct Server {
     pub categories: Option<Vec<Category>>,
     /// System message channels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub system_messages: Option<SystemMessageChannels>,
+    pub system_messages: Option<Box<SystemMessageChannels>>,
     /// Roles by id.
     #[serde(default, skip_serializing_if = "HashMap::is_empty")]
     pub roles: HashMap<RoleId, Role>,
@@ -228,7 +228,7 @@ pub struct PartialServer {
     pub categories: Option<Vec<Category>>,
     /// New system message channels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub system_messages: Option<SystemMessageChannels>,
+    pub system_messages: Option<Box<SystemMessageChannels>>,
     /// New roles (the whole map).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<HashMap<RoleId, Role>>,

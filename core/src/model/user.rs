@@ -6,9 +6,11 @@ use super::{File, UserBadges, UserFlags};
 use crate::id::{ChannelId, ServerId, UserId};
 
 string_enum! {
-    /// Your relationship with a user.
+    /// Your relationship with a user (default: `None`).
+    #[derive(Default)]
     pub enum RelationshipStatus {
         /// No relationship.
+        #[default]
         None = "None",
         /// This is you.
         User = "User",
@@ -22,12 +24,6 @@ string_enum! {
         Blocked = "Blocked",
         /// They blocked you.
         BlockedOther = "BlockedOther",
-    }
-}
-
-impl Default for RelationshipStatus {
-    fn default() -> Self {
-        Self::None
     }
 }
 

@@ -499,3 +499,73 @@ fn captured_frames_decode() {
     });
     println!("{frames} captured frames");
 }
+
+#[test]
+fn truncated_and_corrupted_frames_never_panic() {
+    for path in files("events", "json") {
+        let value: Value = serde_json::from_str(&read(&path)).unwrap();
+        let text = serde_json::to_string(&value).unwrap();
+        let event = check_event(&path, false).unwrap();
+        let step = if text.len() > 2000 { 7 } else { 1 };
+        // Every prefix is an error; once the `type` is readable, the error names it.
+        let type_end =
+            text.find(&format!("\"{}\"", event.type_name())).unwrap() + event.type_name().len() + 2;
+        for cut in (0..text.len())
+            .step_by(step)
+            .filter(|c| text.is_char_boundary(*c))
+        {
+            match decode(Format::Json, &WsMessage::Text(text[..cut].to_owned())) {
+                Err(DecodeError::Malformed { event_type, .. }) => {
+                    assert_eq!(
+                        event_type,
+                        event.type_name(),
+                        "{} cut {cut}",
+                        path.display()
+                    )
+                }
+                Err(DecodeError::Syntax { .. }) => assert!(
+                    cut < type_end,
+                    "{} cut {cut}: type not named",
+                    path.display()
+                ),
+                other => panic!("{} cut {cut}: {other:?}", path.display()),
+            }
+        }
+        // Flipping bytes of the msgpack form gives a value or an error, never a panic.
+        let packed = rmp_serde::to_vec_named(&event).unwrap();
+        for i in (0..packed.len()).step_by(step) {
+            for flip in [0x01u8, 0x80, 0xff] {
+                let mut bytes = packed.clone();
+                bytes[i] ^= flip;
+                let _ = decode(Format::Msgpack, &WsMessage::Binary(bytes.into()));
+            }
+        }
+    }
+}
+
+#[test]
+fn frames_of_the_wrong_kind_are_errors() {
+    let text = WsMessage::Text(r#"{"type":"Authenticated"}"#.into());
+    assert!(matches!(
+        decode(Format::Msgpack, &text),
+        Err(DecodeError::WrongFrameType { got: "text", .. })
+    ));
+    let binary = WsMessage::Binary(
+        rmp_serde::to_vec_named(&Event::Authenticated)
+            .unwrap()
+            .into(),
+    );
+    assert!(matches!(
+        decode(Format::Json, &binary),
+        Err(DecodeError::WrongFrameType { got: "binary", .. })
+    ));
+    // `{"type":"Authenticated"}` is `81 a4 "type" ad "Authenticated"` in msgpack.
+    let mut expected = vec![0x81, 0xa4];
+    expected.extend_from_slice(b"type");
+    expected.push(0xad);
+    expected.extend_from_slice(b"Authenticated");
+    assert_eq!(
+        rmp_serde::to_vec_named(&Event::Authenticated).unwrap(),
+        expected
+    );
+}

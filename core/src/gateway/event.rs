@@ -5,12 +5,12 @@ use serde::{Deserialize, Serialize};
 use crate::auth::Secret;
 use crate::id::{ChannelId, EmojiId, MessageId, RoleId, ServerId, SessionId, UserId, WebhookId};
 use crate::model::{
-    AppendMessage, Channel, ChannelSlowmode, ChannelUnread, ChannelVoiceState, Emoji,
+    AppendMessage, AuthEvent, Channel, ChannelSlowmode, ChannelUnread, ChannelVoiceState, Emoji,
     FieldsChannel, FieldsMember, FieldsMessage, FieldsRole, FieldsServer, FieldsUser,
     FieldsWebhook, Member, MemberId, Message, PartialChannel, PartialEmoji, PartialMember,
     PartialMessage, PartialRole, PartialServer, PartialUser, PartialUserVoiceState, PartialWebhook,
-    PolicyChange, RemovalIntention, Report, Server, Session, Timestamp, UnknownAuthEvent, User,
-    UserFlags, UserSettings, UserVoiceState, Webhook,
+    PolicyChange, RemovalIntention, Report, Server, Session, Timestamp, User, UserFlags,
+    UserSettings, UserVoiceState, Webhook,
 };
 
 /// The payload of a `Ping`/`Pong`: a number or a byte array, echoed back exactly.
@@ -91,38 +91,6 @@ pub struct UnknownEvent {
     /// Every other field.
     #[serde(flatten)]
     pub payload: serde_json::Map<String, serde_json::Value>,
-}
-
-/// The legacy `Auth` envelope (`{"type":"Auth","event_type":…}`) that older servers use for
-/// session events; current servers send [`Event::CreateSession`],
-/// [`Event::DeleteSession`] and [`Event::DeleteAllSessions`] instead.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "event_type")]
-#[non_exhaustive]
-pub enum AuthEvent {
-    /// A session was created.
-    CreateSession {
-        /// The session.
-        session: Box<Session>,
-    },
-    /// One of your sessions was deleted.
-    DeleteSession {
-        /// You.
-        user_id: UserId,
-        /// The deleted session.
-        session_id: SessionId,
-    },
-    /// All your sessions (but one) were deleted.
-    DeleteAllSessions {
-        /// You.
-        user_id: UserId,
-        /// The session that was kept.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        exclude_session_id: Option<SessionId>,
-    },
-    /// An `event_type` this version of the library does not know, kept verbatim.
-    #[serde(untagged)]
-    Unknown(UnknownAuthEvent),
 }
 
 /// A gateway event from the server.

@@ -11,9 +11,10 @@ mod config;
 mod event;
 mod session;
 
+pub use crate::model::AuthEvent;
 pub use backoff::Backoff;
 pub use codec::{decode, encode, DecodeError, Format, WsMessage};
 pub use command::{ClientMessage, Command};
 pub use config::{ReadyField, SessionConfig};
-pub use event::{AuthEvent, Event, GatewayError, PingData, Ready, UnknownEvent};
+pub use event::{Event, GatewayError, PingData, Ready, UnknownEvent};
 pub use session::{CloseReason, Output, Session, SessionState};

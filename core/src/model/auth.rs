@@ -196,3 +196,40 @@ unknown_object!(
     /// A legacy `Auth` event whose `event_type` this library does not know, kept verbatim.
     UnknownAuthEvent, "event_type"
 );
+
+/// The legacy `Auth` envelope (`{"type":"Auth","event_type":…}`) that older servers use for
+/// session events; current servers send `CreateSession`,
+/// `DeleteSession` and `DeleteAllSessions` events instead.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event_type", remote = "Self")]
+#[non_exhaustive]
+pub enum AuthEvent {
+    /// A session was created.
+    CreateSession {
+        /// The session.
+        session: Box<Session>,
+    },
+    /// One of your sessions was deleted.
+    DeleteSession {
+        /// You.
+        user_id: UserId,
+        /// The deleted session.
+        session_id: SessionId,
+    },
+    /// All your sessions (but one) were deleted.
+    DeleteAllSessions {
+        /// You.
+        user_id: UserId,
+        /// The session that was kept.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        exclude_session_id: Option<SessionId>,
+    },
+    /// An `event_type` this version of the library does not know, kept verbatim.
+    #[serde(untagged)]
+    Unknown(UnknownAuthEvent),
+}
+
+checked_tagged_enum!(
+    AuthEvent,
+    ["CreateSession", "DeleteSession", "DeleteAllSessions"]
+);

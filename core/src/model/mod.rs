@@ -64,7 +64,7 @@ mod webhook;
 
 pub use audit::{AuditLogAction, AuditLogEntry, AuditLogQueryResponse};
 pub use auth::{
-    AccountInfo, MfaMethod, MfaResponse, MfaTicket, MultiFactorStatus, OnboardingStatus,
+    AccountInfo, AuthEvent, MfaMethod, MfaResponse, MfaTicket, MultiFactorStatus, OnboardingStatus,
     ResponseLogin, ResponseTotpSecret, Session, SessionInfo, UnknownAuthEvent, WebPushSubscription,
 };
 pub use bot::{

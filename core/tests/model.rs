@@ -252,3 +252,13 @@ fn member_voice_flags_default_to_true() {
     assert!(member.can_publish && member.can_receive);
     assert!(!member.is_timed_out(Timestamp::from_millis(0)));
 }
+
+#[test]
+fn malformed_events_say_what_is_wrong() {
+    let frame = r#"{"type":"MessageUpdate","id":"01M7YT7CBWRVS33BBAYKMERZ5N","data":{}}"#;
+    let error = decode(Format::Json, &WsMessage::Text(frame.into())).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "malformed MessageUpdate event: missing field `channel`"
+    );
+}

@@ -113,13 +113,21 @@ pub fn decode(format: Format, frame: &WsMessage) -> Result<Event, DecodeError> {
             Ok(event)
         }
         Err(reason) => Err(match sniff_type(format, frame) {
-            Some(event_type) => DecodeError::Malformed { event_type, reason },
+            Some(event_type) => {
+                // Known types report "<Type>: <what is wrong>"; don't repeat the type.
+                let reason = match reason.strip_prefix(event_type.as_str()) {
+                    Some(rest) if rest.starts_with(": ") => rest[2..].to_owned(),
+                    _ => reason,
+                };
+                DecodeError::Malformed { event_type, reason }
+            }
             None => DecodeError::Syntax { format, reason },
         }),
     }
 }
 
-/// A known `type` only lands in `Unknown` when its fields failed to match.
+/// A safety net: `Event`'s decoder never puts a known `type` into `Unknown`, but an event
+/// built by hand might.
 fn reject_malformed(event: &Event) -> Result<(), DecodeError> {
     match event {
         Event::Unknown(unknown) if Event::is_known_type(&unknown.name) => {

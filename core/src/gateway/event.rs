@@ -99,7 +99,7 @@ pub struct UnknownEvent {
 /// variant, plus what older servers send (`Auth`, `MessageStartEditing`,
 /// `MessageStopEditing`). Anything else becomes [`Event::Unknown`], never an error.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type")]
+#[serde(tag = "type", remote = "Self")]
 #[non_exhaustive]
 pub enum Event {
     /// Several events at once. [`Session`](super::Session) flattens these, in order.
@@ -511,9 +511,41 @@ pub enum Event {
         #[serde(default)]
         ended: bool,
     },
-    /// An event this version of the library does not know.
-    #[serde(untagged)]
+    /// An event this version of the library does not know, kept verbatim.
+    #[serde(skip)]
     Unknown(UnknownEvent),
+}
+
+impl Serialize for Event {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            // Written as it came: its own `type` and fields.
+            Event::Unknown(unknown) => unknown.serialize(serializer),
+            known => Event::serialize(known, serializer),
+        }
+    }
+}
+
+/// Decoding reads the frame once into a document, then looks at `type`: a known type is
+/// decoded as that variant (so a bad shape is an error that says what is wrong, e.g. a
+/// missing field), anything else becomes [`Event::Unknown`].
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let document = serde_json::Value::deserialize(deserializer)?;
+        let name = match document.get("type") {
+            Some(serde_json::Value::String(name)) => name.clone(),
+            Some(_) => return Err(D::Error::custom("the event `type` is not a string")),
+            None => return Err(D::Error::missing_field("type")),
+        };
+        if Event::is_known_type(&name) {
+            Event::deserialize(document).map_err(|e| D::Error::custom(format!("{name}: {e}")))
+        } else {
+            UnknownEvent::deserialize(document)
+                .map(Event::Unknown)
+                .map_err(D::Error::custom)
+        }
+    }
 }
 
 macro_rules! event_type_names {

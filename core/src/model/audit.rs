@@ -113,12 +113,14 @@ pub enum AuditLogAction {
     /// An emoji was deleted.
     EmojiDelete { emoji: EmojiId, name: String },
     /// A kind this version of the library does not know, kept verbatim.
-    #[serde(untagged)]
+    #[serde(skip)]
     Unknown(UnknownVariant),
 }
 
 checked_tagged_enum!(
     AuditLogAction,
+    "type",
+    UnknownVariant,
     [
         "MessageDelete",
         "MessageBulkDelete",

@@ -225,11 +225,13 @@ pub enum AuthEvent {
         exclude_session_id: Option<SessionId>,
     },
     /// An `event_type` this version of the library does not know, kept verbatim.
-    #[serde(untagged)]
+    #[serde(skip)]
     Unknown(UnknownAuthEvent),
 }
 
 checked_tagged_enum!(
     AuthEvent,
+    "event_type",
+    UnknownAuthEvent,
     ["CreateSession", "DeleteSession", "DeleteAllSessions"]
 );

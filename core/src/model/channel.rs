@@ -151,12 +151,14 @@ pub enum Channel {
         nsfw: bool,
     },
     /// A channel type this version of the library does not know, kept verbatim.
-    #[serde(untagged)]
+    #[serde(skip)]
     Unknown(UnknownChannel),
 }
 
 checked_tagged_enum!(
     Channel,
+    "channel_type",
+    UnknownChannel,
     [
         "SavedMessages",
         "DirectMessage",

@@ -117,11 +117,16 @@ pub enum Embed {
     /// Nothing to show.
     None,
     /// An embed type this version of the library does not know, kept verbatim.
-    #[serde(untagged)]
+    #[serde(skip)]
     Unknown(UnknownVariant),
 }
 
-checked_tagged_enum!(Embed, ["Website", "Image", "Video", "Text", "None"]);
+checked_tagged_enum!(
+    Embed,
+    "type",
+    UnknownVariant,
+    ["Website", "Image", "Video", "Text", "None"]
+);
 
 string_enum! {
     /// Kind of Lightspeed.tv content.
@@ -223,12 +228,14 @@ pub enum Special {
     /// A post on X (revolt-models 0.16.2).
     XApp(Box<XAppPost>),
     /// A kind this version of the library does not know, kept verbatim.
-    #[serde(untagged)]
+    #[serde(skip)]
     Unknown(UnknownVariant),
 }
 
 checked_tagged_enum!(
     Special,
+    "type",
+    UnknownVariant,
     [
         "None",
         "GIF",

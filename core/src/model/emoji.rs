@@ -22,11 +22,11 @@ pub enum EmojiParent {
     /// An emoji whose server is gone.
     Detached,
     /// A kind this version of the library does not know, kept verbatim.
-    #[serde(untagged)]
+    #[serde(skip)]
     Unknown(UnknownVariant),
 }
 
-checked_tagged_enum!(EmojiParent, ["Server", "Detached"]);
+checked_tagged_enum!(EmojiParent, "type", UnknownVariant, ["Server", "Detached"]);
 
 /// A custom emoji. Its image is at `{autumn}/emojis/{id}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

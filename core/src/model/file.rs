@@ -82,8 +82,13 @@ pub enum FileMetadata {
         height: u64,
     },
     /// A kind this version of the library does not know, kept verbatim.
-    #[serde(untagged)]
+    #[serde(skip)]
     Unknown(UnknownVariant),
 }
 
-checked_tagged_enum!(FileMetadata, ["File", "Text", "Audio", "Image", "Video"]);
+checked_tagged_enum!(
+    FileMetadata,
+    "type",
+    UnknownVariant,
+    ["File", "Text", "Audio", "Image", "Video"]
+);

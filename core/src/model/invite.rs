@@ -52,11 +52,11 @@ pub enum Invite {
         expires: Option<Timestamp>,
     },
     /// A kind this version of the library does not know, kept verbatim.
-    #[serde(untagged)]
+    #[serde(skip)]
     Unknown(UnknownVariant),
 }
 
-checked_tagged_enum!(Invite, ["Server", "Group"]);
+checked_tagged_enum!(Invite, "type", UnknownVariant, ["Server", "Group"]);
 
 impl Invite {
     /// The invite code.
@@ -131,11 +131,11 @@ pub enum InviteResponse {
         user_avatar: Option<Box<File>>,
     },
     /// A kind this version of the library does not know, kept verbatim.
-    #[serde(untagged)]
+    #[serde(skip)]
     Unknown(UnknownVariant),
 }
 
-checked_tagged_enum!(InviteResponse, ["Server", "Group"]);
+checked_tagged_enum!(InviteResponse, "type", UnknownVariant, ["Server", "Group"]);
 
 /// What `POST /invites/{code}` returns after joining, tagged by `type`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -157,11 +157,16 @@ pub enum InviteJoinResponse {
         users: Vec<User>,
     },
     /// A kind this version of the library does not know, kept verbatim.
-    #[serde(untagged)]
+    #[serde(skip)]
     Unknown(UnknownVariant),
 }
 
-checked_tagged_enum!(InviteJoinResponse, ["Server", "Group"]);
+checked_tagged_enum!(
+    InviteJoinResponse,
+    "type",
+    UnknownVariant,
+    ["Server", "Group"]
+);
 
 /// Body of `POST /channels/{id}/invites` on revolt-models 0.16.2 servers.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -182,12 +182,14 @@ pub enum SystemMessage {
         finished_at: Option<Timestamp>,
     },
     /// A kind this version of the library does not know, kept verbatim.
-    #[serde(untagged)]
+    #[serde(skip)]
     Unknown(UnknownVariant),
 }
 
 checked_tagged_enum!(
     SystemMessage,
+    "type",
+    UnknownVariant,
     [
         "text",
         "user_added",

@@ -89,11 +89,16 @@ pub enum ReportedContent {
         message_id: Option<MessageId>,
     },
     /// A kind this version of the library does not know, kept verbatim.
-    #[serde(untagged)]
+    #[serde(skip)]
     Unknown(UnknownVariant),
 }
 
-checked_tagged_enum!(ReportedContent, ["Message", "Server", "User"]);
+checked_tagged_enum!(
+    ReportedContent,
+    "type",
+    UnknownVariant,
+    ["Message", "Server", "User"]
+);
 
 /// Where a report stands, tagged by `status` (flattened into [`Report`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

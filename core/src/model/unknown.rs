@@ -18,13 +18,13 @@ macro_rules! unknown_object {
 }
 
 /// Implements `Serialize`/`Deserialize` for a tagged enum derived with
-/// `#[serde(remote = "Self")]` whose last variant is `#[serde(untagged)] Unknown(..)`.
+/// `#[serde(remote = "Self")]` whose last variant is `#[serde(skip)] Unknown(..)`.
 ///
-/// serde falls back to the untagged variant on *any* error, so a known tag with a bad shape
-/// would silently become `Unknown`; this rejects that case instead, so `Unknown` only ever
-/// holds tags this library does not know.
+/// Decoding reads the object once into a document and looks at the tag: a known tag is
+/// decoded as that variant (a bad shape is an error saying what is wrong), anything else
+/// is kept verbatim in `Unknown`. `Unknown` is written back exactly as it came.
 macro_rules! checked_tagged_enum {
-    ($name:ident, [$($known:literal),* $(,)?]) => {
+    ($name:ident, $tag:literal, $unknown:ident, [$($known:literal),* $(,)?]) => {
         impl $name {
             /// The tags this library decodes into typed variants.
             pub const KNOWN_TAGS: &'static [&'static str] = &[$($known),*];
@@ -32,22 +32,29 @@ macro_rules! checked_tagged_enum {
 
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                $name::serialize(self, s)
+                match self {
+                    $name::Unknown(unknown) => ::serde::Serialize::serialize(unknown, s),
+                    known => $name::serialize(known, s),
+                }
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let value = $name::deserialize(d)?;
-                if let $name::Unknown(unknown) = &value {
-                    if Self::KNOWN_TAGS.contains(&unknown.kind.as_str()) {
-                        return Err(<D::Error as ::serde::de::Error>::custom(format!(
-                            concat!("malformed ", stringify!($name), " `{}`: its fields do not match"),
-                            unknown.kind
-                        )));
-                    }
+                use ::serde::de::Error;
+                let document = <::serde_json::Value as ::serde::Deserialize>::deserialize(d)?;
+                let known = match document.get($tag) {
+                    Some(::serde_json::Value::String(tag)) => Self::KNOWN_TAGS.contains(&tag.as_str()),
+                    Some(_) => return Err(D::Error::custom(concat!("`", $tag, "` is not a string"))),
+                    None => return Err(D::Error::missing_field($tag)),
+                };
+                if known {
+                    $name::deserialize(document).map_err(D::Error::custom)
+                } else {
+                    <$unknown as ::serde::Deserialize>::deserialize(document)
+                        .map($name::Unknown)
+                        .map_err(D::Error::custom)
                 }
-                Ok(value)
             }
         }
     };

@@ -33,30 +33,33 @@ pub struct IdParseError {
 macro_rules! ulid_id {
     ($(#[$meta:meta])* $name:ident, $kind:literal) => {
         $(#[$meta])*
+        ///
+        /// Stored as the ULID's 16 big-endian bytes (byte-aligned, so an `Option` of it
+        /// takes 17 bytes); ordering is creation order.
         #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(Ulid);
+        pub struct $name([u8; 16]);
 
         impl $name {
             /// Wraps a raw ULID.
             pub const fn from_ulid(ulid: Ulid) -> Self {
-                Self(ulid)
+                Self(ulid.to_bytes())
             }
 
             /// The raw ULID.
             pub const fn ulid(self) -> Ulid {
-                self.0
+                Ulid::from_bytes(self.0)
             }
 
             /// When this id was generated (the ULID's millisecond timestamp).
             pub fn created_at(self) -> Timestamp {
-                Timestamp::from_millis(self.0.timestamp_ms() as i64)
+                Timestamp::from_millis(self.ulid().timestamp_ms() as i64)
             }
         }
 
         impl FromStr for $name {
             type Err = IdParseError;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Ulid::from_string(s).map(Self).map_err(|_| IdParseError {
+                Ulid::from_string(s).map(Self::from_ulid).map_err(|_| IdParseError {
                     kind: $kind,
                     value: s.chars().take(64).collect(),
                 })
@@ -66,7 +69,7 @@ macro_rules! ulid_id {
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 let mut buf = [0u8; ulid::ULID_LEN];
-                f.write_str(self.0.array_to_str(&mut buf))
+                f.write_str(self.ulid().array_to_str(&mut buf))
             }
         }
 
@@ -78,14 +81,14 @@ macro_rules! ulid_id {
 
         impl From<Ulid> for $name {
             fn from(ulid: Ulid) -> Self {
-                Self(ulid)
+                Self::from_ulid(ulid)
             }
         }
 
         impl Serialize for $name {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 let mut buf = [0u8; ulid::ULID_LEN];
-                serializer.serialize_str(self.0.array_to_str(&mut buf))
+                serializer.serialize_str(self.ulid().array_to_str(&mut buf))
             }
         }
 
@@ -151,3 +154,152 @@ impl From<UserId> for BotId {
         BotId(id.0)
     }
 }
+
+ulid_id!(
+    /// A safety report id.
+    ReportId, "report"
+);
+ulid_id!(
+    /// An account id (the same ULID as the account's user).
+    AccountId, "account"
+);
+ulid_id!(
+    /// An audit log entry id.
+    AuditLogEntryId, "audit log entry"
+);
+
+impl UserId {
+    /// The author of system messages: 26 zeros.
+    pub const SYSTEM: UserId = UserId([0; 16]);
+
+    /// Whether this is the system-message author ([`UserId::SYSTEM`]).
+    pub fn is_system(self) -> bool {
+        self == Self::SYSTEM
+    }
+}
+
+impl From<AccountId> for UserId {
+    fn from(id: AccountId) -> Self {
+        UserId(id.0)
+    }
+}
+
+impl From<UserId> for AccountId {
+    fn from(id: UserId) -> Self {
+        AccountId(id.0)
+    }
+}
+
+/// A string id that is not valid for its kind (empty or too long).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {kind} {value:?}: expected 1 to {max} characters")]
+pub struct StringIdError {
+    /// Which id type was being parsed.
+    pub kind: &'static str,
+    /// The longest accepted length, in characters.
+    pub max: usize,
+    /// The rejected input (truncated to 64 characters).
+    pub value: String,
+}
+
+macro_rules! string_id {
+    ($(#[$meta:meta])* $name:ident, $kind:literal, $max:expr) => {
+        $(#[$meta])*
+        ///
+        /// Stored as a boxed `str` (16 bytes). Decoding accepts any string, so an
+        /// unusual value from the server never fails; [`FromStr`] checks the length.
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(Box<str>);
+
+        impl $name {
+            /// The longest valid value, in characters.
+            pub const MAX_LEN: usize = $max;
+
+            /// Wraps a value without checking it.
+            pub fn new(value: impl Into<String>) -> Self {
+                Self(value.into().into_boxed_str())
+            }
+
+            /// The id as a string.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = StringIdError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                let len = s.chars().count();
+                if len == 0 || len > $max {
+                    return Err(StringIdError {
+                        kind: $kind,
+                        max: $max,
+                        value: s.chars().take(64).collect(),
+                    });
+                }
+                Ok(Self::new(s))
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, concat!(stringify!($name), "({:?})"), &*self.0)
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(value: String) -> Self {
+                Self::new(value)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                Self::new(value)
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                String::deserialize(deserializer).map(Self::new)
+            }
+        }
+    };
+}
+
+string_id!(
+    /// A file id on the file server (autumn): a 42-character nanoid, or a ULID for emojis.
+    FileId, "file id", 128
+);
+string_id!(
+    /// An invite code: 8 characters from a 54-letter alphabet on current servers
+    /// (older invites and custom vanity codes may differ).
+    InviteCode, "invite code", 64
+);
+string_id!(
+    /// A server category id: a client-chosen string of 1 to 32 characters.
+    CategoryId, "category id", 32
+);
+string_id!(
+    /// A login session id. A ULID for user sessions; bots have the empty session id, so
+    /// this is kept as a string.
+    SessionId, "session id", 64
+);

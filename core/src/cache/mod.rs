@@ -270,7 +270,7 @@ impl Cache {
                 }
                 if let Some(member) = &message.member {
                     if self.keeps(CacheResources::MEMBERS) {
-                        self.members.insert(member.id, member.clone());
+                        self.members.insert(member.id, (**member).clone());
                     }
                 }
                 self.put_message(message);
@@ -351,7 +351,9 @@ impl Cache {
                 });
                 Change::MemberUpdated { before }
             }
-            Event::UserUpdate { id, data, clear } => {
+            Event::UserUpdate {
+                id, data, clear, ..
+            } => {
                 let before = self.users.get_mut(id).map(|user| {
                     let before = Box::new(user.clone());
                     user.apply(data, clear);

@@ -39,7 +39,8 @@ pub enum WsMessage {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DecodeError {
-    /// The frame is not valid JSON / msgpack, or has no `type`.
+    /// The frame is not valid JSON / msgpack and no `type` could be read from it, or it
+    /// has no `type`.
     #[error("undecodable {format:?} frame: {reason}")]
     Syntax {
         /// The format the frame was read as.
@@ -47,7 +48,8 @@ pub enum DecodeError {
         /// The parser's message.
         reason: String,
     },
-    /// The frame names a known event type but its fields do not match it.
+    /// The frame names an event type but could not be decoded as it: a known type whose
+    /// fields do not match, or a frame (of any type) that is cut short or not valid.
     #[error("malformed {event_type} event: {reason}")]
     Malformed {
         /// The event's `type`.
@@ -68,28 +70,30 @@ pub enum DecodeError {
 /// Decodes one frame into an event.
 ///
 /// Unknown event types decode to [`Event::Unknown`]; a known type with a bad shape is a
-/// [`DecodeError::Malformed`] naming the type.
+/// [`DecodeError::Malformed`] naming the type. A frame that is not valid JSON / msgpack
+/// (for example a truncated one) is a [`DecodeError::Malformed`] too when its `type`
+/// could still be read, otherwise a [`DecodeError::Syntax`]. Decoding never panics.
 ///
 /// ```
-/// use stoat_core::gateway::{decode, Event, Format, WsMessage};
+/// use stoat_core::gateway::{decode, DecodeError, Event, Format, WsMessage};
 /// let frame = WsMessage::Text(r#"{"type":"Authenticated"}"#.into());
 /// assert_eq!(decode(Format::Json, &frame).unwrap(), Event::Authenticated);
 /// let bad = WsMessage::Text(r#"{"type":"Pong","data":"x"}"#.into());
 /// assert!(decode(Format::Json, &bad).unwrap_err().to_string().contains("Pong"));
+/// let truncated = WsMessage::Text(r#"{"type":"Message","_id":"01M7YT"#.into());
+/// match decode(Format::Json, &truncated) {
+///     Err(DecodeError::Malformed { event_type, .. }) => assert_eq!(event_type, "Message"),
+///     other => panic!("{other:?}"),
+/// }
 /// ```
 pub fn decode(format: Format, frame: &WsMessage) -> Result<Event, DecodeError> {
-    let event = match (format, frame) {
+    let result = match (format, frame) {
         (Format::Json, WsMessage::Text(text)) => {
-            serde_json::from_str::<Event>(text).map_err(|e| DecodeError::Syntax {
-                format,
-                reason: e.to_string(),
-            })?
+            serde_json::from_str::<Event>(text).map_err(|e| e.to_string())
         }
-        (Format::Msgpack, WsMessage::Binary(bytes)) => rmp_serde::from_slice::<Event>(bytes)
-            .map_err(|e| DecodeError::Syntax {
-                format,
-                reason: e.to_string(),
-            })?,
+        (Format::Msgpack, WsMessage::Binary(bytes)) => {
+            rmp_serde::from_slice::<Event>(bytes).map_err(|e| e.to_string())
+        }
         (_, WsMessage::Text(_)) => {
             return Err(DecodeError::WrongFrameType {
                 format,
@@ -103,21 +107,83 @@ pub fn decode(format: Format, frame: &WsMessage) -> Result<Event, DecodeError> {
             })
         }
     };
-    reject_malformed(&event)?;
-    Ok(event)
+    match result {
+        Ok(event) => {
+            reject_malformed(&event)?;
+            Ok(event)
+        }
+        Err(reason) => Err(match sniff_type(format, frame) {
+            Some(event_type) => {
+                // Known types report "<Type>: <what is wrong>"; don't repeat the type.
+                let reason = match reason.strip_prefix(event_type.as_str()) {
+                    Some(rest) if rest.starts_with(": ") => rest[2..].to_owned(),
+                    _ => reason,
+                };
+                DecodeError::Malformed { event_type, reason }
+            }
+            None => DecodeError::Syntax { format, reason },
+        }),
+    }
 }
 
-/// A known `type` only lands in `Unknown` when its fields failed to match.
+/// A safety net: `Event`'s decoder never puts a known `type` into `Unknown`, but an event
+/// built by hand might.
 fn reject_malformed(event: &Event) -> Result<(), DecodeError> {
     match event {
         Event::Unknown(unknown) if Event::is_known_type(&unknown.name) => {
+            let keys: Vec<&str> = unknown.payload.keys().map(String::as_str).collect();
             Err(DecodeError::Malformed {
                 event_type: unknown.name.clone(),
-                reason: "fields do not match the event's shape".into(),
+                reason: format!(
+                    "fields do not match the event's shape (keys: {})",
+                    keys.join(", ")
+                ),
             })
         }
         Event::Bulk { v } => v.iter().try_for_each(reject_malformed),
         _ => Ok(()),
+    }
+}
+
+/// Reads the top-level `type` of a frame that failed to decode, as far as the frame goes.
+fn sniff_type(format: Format, frame: &WsMessage) -> Option<String> {
+    let mut found = None;
+    let sniffer = TypeSniffer(&mut found);
+    // The result is irrelevant: the visitor records `type` as soon as it has read it.
+    match (format, frame) {
+        (Format::Json, WsMessage::Text(text)) => {
+            let mut de = serde_json::Deserializer::from_str(text);
+            let _ = serde::Deserializer::deserialize_map(&mut de, sniffer);
+        }
+        (Format::Msgpack, WsMessage::Binary(bytes)) => {
+            let mut de = rmp_serde::Deserializer::from_read_ref(&bytes[..]);
+            let _ = serde::Deserializer::deserialize_map(&mut de, sniffer);
+        }
+        _ => {}
+    }
+    found
+}
+
+struct TypeSniffer<'a>(&'a mut Option<String>);
+
+impl<'de> serde::de::Visitor<'de> for TypeSniffer<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an event object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == "type" {
+                if let Ok(name) = map.next_value::<String>() {
+                    *self.0 = Some(name);
+                }
+                return Ok(());
+            }
+            map.next_value::<serde::de::IgnoredAny>()?;
+        }
+        Ok(())
     }
 }
 

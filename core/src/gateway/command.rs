@@ -5,7 +5,7 @@ use serde::{Serialize, Serializer};
 
 use super::event::PingData;
 use crate::auth::Token;
-use crate::id::{ChannelId, ServerId};
+use crate::id::{ChannelId, MessageId, ServerId};
 
 /// What a user of the library may ask the gateway to do at any time.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,6 +27,34 @@ pub enum Command {
         /// The server.
         server_id: ServerId,
     },
+    /// Show that you are editing a message (older servers relay it as
+    /// `MessageStartEditing`; current servers ignore it).
+    BeginEditing {
+        /// The channel.
+        channel: ChannelId,
+        /// The message.
+        message: MessageId,
+    },
+    /// Stop showing that you are editing a message.
+    StopEditing {
+        /// The channel.
+        channel: ChannelId,
+        /// The message.
+        message: MessageId,
+    },
+}
+
+impl Command {
+    /// The wire `type` of this command.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Self::BeginTyping { .. } => "BeginTyping",
+            Self::EndTyping { .. } => "EndTyping",
+            Self::Subscribe { .. } => "Subscribe",
+            Self::BeginEditing { .. } => "BeginEditing",
+            Self::StopEditing { .. } => "StopEditing",
+        }
+    }
 }
 
 /// A frame the client sends, as it goes on the wire.
@@ -47,9 +75,24 @@ pub enum ClientMessage {
     },
 }
 
+impl ClientMessage {
+    /// The wire `type` of this message.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Self::Authenticate { .. } => "Authenticate",
+            Self::Command(command) => command.type_name(),
+            Self::Ping { .. } => "Ping",
+        }
+    }
+}
+
 impl Serialize for ClientMessage {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("ClientMessage", 2)?;
+        let len = match self {
+            Self::Command(Command::BeginEditing { .. } | Command::StopEditing { .. }) => 3,
+            _ => 2,
+        };
+        let mut s = serializer.serialize_struct("ClientMessage", len)?;
         match self {
             Self::Authenticate { token } => {
                 s.serialize_field("type", "Authenticate")?;
@@ -66,6 +109,16 @@ impl Serialize for ClientMessage {
             Self::Command(Command::Subscribe { server_id }) => {
                 s.serialize_field("type", "Subscribe")?;
                 s.serialize_field("server_id", server_id)?;
+            }
+            Self::Command(Command::BeginEditing { channel, message }) => {
+                s.serialize_field("type", "BeginEditing")?;
+                s.serialize_field("channel", channel)?;
+                s.serialize_field("message", message)?;
+            }
+            Self::Command(Command::StopEditing { channel, message }) => {
+                s.serialize_field("type", "StopEditing")?;
+                s.serialize_field("channel", channel)?;
+                s.serialize_field("message", message)?;
             }
             Self::Ping { data } => {
                 s.serialize_field("type", "Ping")?;

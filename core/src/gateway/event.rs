@@ -2,11 +2,15 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::id::{ChannelId, MessageId, ServerId, UserId};
+use crate::auth::Secret;
+use crate::id::{ChannelId, EmojiId, MessageId, RoleId, ServerId, SessionId, UserId, WebhookId};
 use crate::model::{
-    Channel, FieldsChannel, FieldsMember, FieldsMessage, FieldsServer, FieldsUser, Member,
-    MemberId, Message, PartialChannel, PartialMember, PartialMessage, PartialServer, PartialUser,
-    Server, User,
+    AppendMessage, AuthEvent, Channel, ChannelSlowmode, ChannelUnread, ChannelVoiceState, Emoji,
+    FieldsChannel, FieldsMember, FieldsMessage, FieldsRole, FieldsServer, FieldsUser,
+    FieldsWebhook, Member, MemberId, Message, PartialChannel, PartialEmoji, PartialMember,
+    PartialMessage, PartialRole, PartialServer, PartialUser, PartialUserVoiceState, PartialWebhook,
+    PolicyChange, RemovalIntention, Report, Server, Session, Timestamp, User, UserFlags,
+    UserSettings, UserVoiceState, Webhook,
 };
 
 /// The payload of a `Ping`/`Pong`: a number or a byte array, echoed back exactly.
@@ -25,7 +29,7 @@ pub enum PingData {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Ready {
-    /// Users you know (yourself last).
+    /// Users you know (yourself included, usually last).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<User>>,
     /// Servers you are in.
@@ -34,21 +38,32 @@ pub struct Ready {
     /// Channels you can see.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channels: Option<Vec<Channel>>,
-    /// Your own memberships.
+    /// Your own memberships (and those of voice participants).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<Member>>,
     /// Emojis of your servers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub emojis: Option<Vec<serde_json::Value>>,
-    /// Active voice channels.
+    pub emojis: Option<Vec<Emoji>>,
+    /// Voice channels that currently have participants.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voice_states: Option<Vec<serde_json::Value>>,
+    pub voice_states: Option<Vec<ChannelVoiceState>>,
+    /// Synced settings (only when requested).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_settings: Option<UserSettings>,
+    /// Read states (only with `ready=channel_unreads`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_unreads: Option<Vec<ChannelUnread>>,
+    /// Policy changes you have not acknowledged (never for bots).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_changes: Option<Vec<PolicyChange>>,
 }
 
 impl Ready {
-    /// Your own user: the server puts it last in `users`.
+    /// Your own user: the one with relationship `User` (the server puts it last, but
+    /// does not promise to), or the last user if none is marked.
     pub fn current_user(&self) -> Option<&User> {
-        self.users.as_ref()?.last()
+        let users = self.users.as_ref()?;
+        users.iter().find(|u| u.is_self()).or_else(|| users.last())
     }
 }
 
@@ -62,6 +77,9 @@ pub struct GatewayError {
     /// Where in the server it was raised (absent on newer servers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
+    /// Any other fields the error carries.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// An event whose `type` this version of the library does not know, kept verbatim.
@@ -76,8 +94,12 @@ pub struct UnknownEvent {
 }
 
 /// A gateway event from the server.
+///
+/// Every `type` of the current server (revolt 0.15.1 / revolt-models 0.16.2) has a
+/// variant, plus what older servers send (`Auth`, `MessageStartEditing`,
+/// `MessageStopEditing`). Anything else becomes [`Event::Unknown`], never an error.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type")]
+#[serde(tag = "type", remote = "Self")]
 #[non_exhaustive]
 pub enum Event {
     /// Several events at once. [`Session`](super::Session) flattens these, in order.
@@ -101,19 +123,30 @@ pub enum Event {
         /// The echoed payload.
         data: PingData,
     },
+    /// Never sent (a joke variant of the server).
+    Bees,
     /// A new message.
     Message(Box<Message>),
-    /// A message was edited.
+    /// A message was edited (also pins, unpins and reaction clears).
     MessageUpdate {
         /// Message id.
         id: MessageId,
         /// Channel id.
         channel: ChannelId,
         /// Changed fields.
-        data: PartialMessage,
+        data: Box<PartialMessage>,
         /// Cleared fields.
         #[serde(default)]
         clear: Vec<FieldsMessage>,
+    },
+    /// Data was appended to a message (link previews).
+    MessageAppend {
+        /// Message id.
+        id: MessageId,
+        /// Channel id.
+        channel: ChannelId,
+        /// What was appended.
+        append: AppendMessage,
     },
     /// A message was deleted.
     MessageDelete {
@@ -122,6 +155,37 @@ pub enum Event {
         /// Channel id.
         channel: ChannelId,
     },
+    /// Someone reacted to a message.
+    MessageReact {
+        /// Message id.
+        id: MessageId,
+        /// Channel id.
+        channel_id: ChannelId,
+        /// Who reacted.
+        user_id: UserId,
+        /// The emoji: a custom emoji id or a Unicode emoji.
+        emoji_id: String,
+    },
+    /// Someone removed their reaction.
+    MessageUnreact {
+        /// Message id.
+        id: MessageId,
+        /// Channel id.
+        channel_id: ChannelId,
+        /// Whose reaction.
+        user_id: UserId,
+        /// The emoji.
+        emoji_id: String,
+    },
+    /// An emoji was removed from a message for everyone.
+    MessageRemoveReaction {
+        /// Message id.
+        id: MessageId,
+        /// Channel id.
+        channel_id: ChannelId,
+        /// The emoji.
+        emoji_id: String,
+    },
     /// Several messages were deleted.
     BulkMessageDelete {
         /// Channel id.
@@ -129,12 +193,46 @@ pub enum Event {
         /// Message ids.
         ids: Vec<MessageId>,
     },
+    /// Someone started editing a message (older servers).
+    MessageStartEditing {
+        /// Message id.
+        id: MessageId,
+        /// Channel id.
+        channel: ChannelId,
+        /// Who.
+        user: UserId,
+    },
+    /// Someone stopped editing a message (older servers).
+    MessageStopEditing {
+        /// Message id.
+        id: MessageId,
+        /// Channel id.
+        channel: ChannelId,
+        /// Who.
+        user: UserId,
+    },
+    /// You joined a server.
+    ServerCreate {
+        /// Server id.
+        id: ServerId,
+        /// The server.
+        server: Box<Server>,
+        /// Its channels you can see.
+        #[serde(default)]
+        channels: Vec<Channel>,
+        /// Its emojis.
+        #[serde(default)]
+        emojis: Vec<Emoji>,
+        /// Its active voice channels.
+        #[serde(default)]
+        voice_states: Vec<ChannelVoiceState>,
+    },
     /// A server was updated.
     ServerUpdate {
         /// Server id.
         id: ServerId,
         /// Changed fields.
-        data: PartialServer,
+        data: Box<PartialServer>,
         /// Cleared fields.
         #[serde(default)]
         clear: Vec<FieldsServer>,
@@ -149,21 +247,107 @@ pub enum Event {
         /// Server and user.
         id: MemberId,
         /// Changed fields.
-        data: PartialMember,
+        data: Box<PartialMember>,
         /// Cleared fields.
         #[serde(default)]
         clear: Vec<FieldsMember>,
     },
-    /// A user was updated.
+    /// Someone joined a server.
+    ServerMemberJoin {
+        /// Server id.
+        id: ServerId,
+        /// The user (deprecated by the server in favour of `member`).
+        user: UserId,
+        /// The new member (absent on older servers).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        member: Option<Box<Member>>,
+    },
+    /// Someone left a server.
+    ServerMemberLeave {
+        /// Server id.
+        id: ServerId,
+        /// The user.
+        user: UserId,
+        /// Why (older servers omit it: `Leave`).
+        #[serde(default)]
+        reason: RemovalIntention,
+    },
+    /// A role was created or updated.
+    ServerRoleUpdate {
+        /// Server id.
+        id: ServerId,
+        /// Role id.
+        role_id: RoleId,
+        /// Changed fields (every field, for a new role).
+        data: Box<PartialRole>,
+        /// Cleared fields.
+        #[serde(default)]
+        clear: Vec<FieldsRole>,
+    },
+    /// A role was deleted.
+    ServerRoleDelete {
+        /// Server id.
+        id: ServerId,
+        /// Role id.
+        role_id: RoleId,
+    },
+    /// Roles were reordered.
+    ServerRoleRanksUpdate {
+        /// Server id.
+        id: ServerId,
+        /// Every role, highest first: the index is the new rank.
+        ranks: Vec<RoleId>,
+    },
+    /// A user was updated (including presence).
     UserUpdate {
         /// User id.
         id: UserId,
         /// Changed fields.
-        data: PartialUser,
+        data: Box<PartialUser>,
         /// Cleared fields.
         #[serde(default)]
         clear: Vec<FieldsUser>,
+        /// Always `null` on the wire (the server de-duplicates with it).
+        #[serde(default)]
+        event_id: Option<String>,
     },
+    /// Your relationship with a user changed.
+    UserRelationship {
+        /// Your id.
+        id: UserId,
+        /// The user; `relationship` holds the new status.
+        user: Box<User>,
+    },
+    /// Your synced settings changed.
+    UserSettingsUpdate {
+        /// Your id.
+        id: UserId,
+        /// The changed keys.
+        update: UserSettings,
+    },
+    /// A user was wiped from the platform.
+    UserPlatformWipe {
+        /// The user.
+        user_id: UserId,
+        /// Their new flags.
+        flags: UserFlags,
+    },
+    /// An emoji was created.
+    EmojiCreate(Box<Emoji>),
+    /// An emoji was renamed.
+    EmojiUpdate {
+        /// Emoji id.
+        id: EmojiId,
+        /// Changed fields.
+        data: PartialEmoji,
+    },
+    /// An emoji was deleted.
+    EmojiDelete {
+        /// Emoji id.
+        id: EmojiId,
+    },
+    /// A report was filed (moderation topic only).
+    ReportCreate(Box<Report>),
     /// A channel was created (or became visible).
     ChannelCreate(Box<Channel>),
     /// A channel was updated.
@@ -171,7 +355,7 @@ pub enum Event {
         /// Channel id.
         id: ChannelId,
         /// Changed fields.
-        data: PartialChannel,
+        data: Box<PartialChannel>,
         /// Cleared fields.
         #[serde(default)]
         clear: Vec<FieldsChannel>,
@@ -180,6 +364,20 @@ pub enum Event {
     ChannelDelete {
         /// Channel id.
         id: ChannelId,
+    },
+    /// Someone joined a group.
+    ChannelGroupJoin {
+        /// Group id.
+        id: ChannelId,
+        /// Who.
+        user: UserId,
+    },
+    /// Someone left a group.
+    ChannelGroupLeave {
+        /// Group id.
+        id: ChannelId,
+        /// Who.
+        user: UserId,
     },
     /// Someone started typing.
     ChannelStartTyping {
@@ -195,62 +393,251 @@ pub enum Event {
         /// Who.
         user: UserId,
     },
-    /// An event this version of the library does not know.
-    #[serde(untagged)]
+    /// You acknowledged (read) a channel up to a message.
+    ChannelAck {
+        /// Channel id.
+        id: ChannelId,
+        /// You.
+        user: UserId,
+        /// The last read message.
+        message_id: MessageId,
+    },
+    /// A webhook was created (its token is `null`).
+    WebhookCreate(Box<Webhook>),
+    /// A webhook was updated. Note the key is `remove`, not `clear`.
+    WebhookUpdate {
+        /// Webhook id.
+        id: WebhookId,
+        /// Changed fields.
+        data: Box<PartialWebhook>,
+        /// Removed fields.
+        #[serde(default)]
+        remove: Vec<FieldsWebhook>,
+    },
+    /// A webhook was deleted.
+    WebhookDelete {
+        /// Webhook id.
+        id: WebhookId,
+    },
+    /// An account was created (internal topic only; the payload is the server's database
+    /// record, kept raw).
+    CreateAccount {
+        /// The account record.
+        account: serde_json::Value,
+    },
+    /// A session was created (internal topic only).
+    CreateSession {
+        /// The session.
+        session: Box<Session>,
+    },
+    /// Another of your sessions was deleted.
+    DeleteSession {
+        /// You.
+        user_id: UserId,
+        /// The deleted session.
+        session_id: SessionId,
+    },
+    /// All your other sessions were deleted.
+    DeleteAllSessions {
+        /// You.
+        user_id: UserId,
+        /// The session that was kept (`null`: none).
+        #[serde(default)]
+        exclude_session_id: Option<SessionId>,
+    },
+    /// Session events in the legacy envelope of older servers.
+    Auth(AuthEvent),
+    /// Someone joined a voice channel.
+    VoiceChannelJoin {
+        /// Channel id.
+        id: ChannelId,
+        /// Their voice state.
+        state: UserVoiceState,
+    },
+    /// Someone left a voice channel.
+    VoiceChannelLeave {
+        /// Channel id.
+        id: ChannelId,
+        /// Who.
+        user: UserId,
+    },
+    /// Someone moved between voice channels.
+    VoiceChannelMove {
+        /// Who.
+        user: UserId,
+        /// The channel they left.
+        from: ChannelId,
+        /// The channel they joined.
+        to: ChannelId,
+        /// Their voice state.
+        state: UserVoiceState,
+    },
+    /// A voice state changed.
+    UserVoiceStateUpdate {
+        /// The user.
+        id: UserId,
+        /// The channel.
+        channel_id: ChannelId,
+        /// Changed fields.
+        data: PartialUserVoiceState,
+    },
+    /// You were moved to another voice channel (or node): reconnect with the new token.
+    UserMoveVoiceChannel {
+        /// The voice node.
+        node: String,
+        /// The channel you left.
+        from: ChannelId,
+        /// The channel you are in now.
+        to: ChannelId,
+        /// A new LiveKit token (redacted in `Debug`).
+        #[serde(with = "crate::model::secret")]
+        token: Secret,
+    },
+    /// Your active slowmodes (sent after `Ready`).
+    UserSlowmodes {
+        /// Slowmodes by channel.
+        slowmodes: Vec<ChannelSlowmode>,
+    },
+    /// A DM or group call is ringing, or ended.
+    VoiceCallUpdate {
+        /// Who started it.
+        initiator_id: UserId,
+        /// The channel.
+        channel_id: ChannelId,
+        /// When it started (`null` once ended).
+        #[serde(default)]
+        started_at: Option<Timestamp>,
+        /// Whether it ended.
+        #[serde(default)]
+        ended: bool,
+    },
+    /// An event this version of the library does not know, kept verbatim.
+    #[serde(skip)]
     Unknown(UnknownEvent),
 }
 
-impl Event {
-    /// The wire `type` name of this event.
-    pub fn type_name(&self) -> &str {
+impl Serialize for Event {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Bulk { .. } => "Bulk",
-            Self::Error { .. } => "Error",
-            Self::Authenticated => "Authenticated",
-            Self::Logout => "Logout",
-            Self::Ready(_) => "Ready",
-            Self::Pong { .. } => "Pong",
-            Self::Message(_) => "Message",
-            Self::MessageUpdate { .. } => "MessageUpdate",
-            Self::MessageDelete { .. } => "MessageDelete",
-            Self::BulkMessageDelete { .. } => "BulkMessageDelete",
-            Self::ServerUpdate { .. } => "ServerUpdate",
-            Self::ServerDelete { .. } => "ServerDelete",
-            Self::ServerMemberUpdate { .. } => "ServerMemberUpdate",
-            Self::UserUpdate { .. } => "UserUpdate",
-            Self::ChannelCreate(_) => "ChannelCreate",
-            Self::ChannelUpdate { .. } => "ChannelUpdate",
-            Self::ChannelDelete { .. } => "ChannelDelete",
-            Self::ChannelStartTyping { .. } => "ChannelStartTyping",
-            Self::ChannelStopTyping { .. } => "ChannelStopTyping",
-            Self::Unknown(u) => &u.name,
+            // Written as it came: its own `type` and fields.
+            Event::Unknown(unknown) => unknown.serialize(serializer),
+            known => Event::serialize(known, serializer),
         }
-    }
-
-    /// Whether `name` is a `type` this library decodes into a typed variant.
-    pub(crate) fn is_known_type(name: &str) -> bool {
-        KNOWN_TYPES.contains(&name)
     }
 }
 
-const KNOWN_TYPES: &[&str] = &[
-    "Bulk",
-    "Error",
-    "Authenticated",
-    "Logout",
-    "Ready",
-    "Pong",
-    "Message",
-    "MessageUpdate",
-    "MessageDelete",
-    "BulkMessageDelete",
-    "ServerUpdate",
-    "ServerDelete",
-    "ServerMemberUpdate",
-    "UserUpdate",
-    "ChannelCreate",
-    "ChannelUpdate",
-    "ChannelDelete",
-    "ChannelStartTyping",
-    "ChannelStopTyping",
-];
+/// Decoding reads the frame once into a document, then looks at `type`: a known type is
+/// decoded as that variant (so a bad shape is an error that says what is wrong, e.g. a
+/// missing field), anything else becomes [`Event::Unknown`].
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let document = serde_json::Value::deserialize(deserializer)?;
+        let name = match document.get("type") {
+            Some(serde_json::Value::String(name)) => name.clone(),
+            Some(_) => return Err(D::Error::custom("the event `type` is not a string")),
+            None => return Err(D::Error::missing_field("type")),
+        };
+        if Event::is_known_type(&name) {
+            Event::deserialize(document).map_err(|e| D::Error::custom(format!("{name}: {e}")))
+        } else {
+            UnknownEvent::deserialize(document)
+                .map(Event::Unknown)
+                .map_err(D::Error::custom)
+        }
+    }
+}
+
+macro_rules! event_type_names {
+    ($($variant:ident),* $(,)?) => {
+        impl Event {
+            /// The wire `type` name of this event.
+            pub fn type_name(&self) -> &str {
+                match self {
+                    $( Self::$variant { .. } => stringify!($variant), )*
+                    Self::Unknown(u) => &u.name,
+                }
+            }
+        }
+
+        /// Every `type` this library decodes into a typed variant.
+        const KNOWN_TYPES: &[&str] = &[$(stringify!($variant)),*];
+    };
+}
+
+event_type_names!(
+    Bulk,
+    Error,
+    Authenticated,
+    Logout,
+    Ready,
+    Pong,
+    Bees,
+    Message,
+    MessageUpdate,
+    MessageAppend,
+    MessageDelete,
+    MessageReact,
+    MessageUnreact,
+    MessageRemoveReaction,
+    BulkMessageDelete,
+    MessageStartEditing,
+    MessageStopEditing,
+    ServerCreate,
+    ServerUpdate,
+    ServerDelete,
+    ServerMemberUpdate,
+    ServerMemberJoin,
+    ServerMemberLeave,
+    ServerRoleUpdate,
+    ServerRoleDelete,
+    ServerRoleRanksUpdate,
+    UserUpdate,
+    UserRelationship,
+    UserSettingsUpdate,
+    UserPlatformWipe,
+    EmojiCreate,
+    EmojiUpdate,
+    EmojiDelete,
+    ReportCreate,
+    ChannelCreate,
+    ChannelUpdate,
+    ChannelDelete,
+    ChannelGroupJoin,
+    ChannelGroupLeave,
+    ChannelStartTyping,
+    ChannelStopTyping,
+    ChannelAck,
+    WebhookCreate,
+    WebhookUpdate,
+    WebhookDelete,
+    CreateAccount,
+    CreateSession,
+    DeleteSession,
+    DeleteAllSessions,
+    Auth,
+    VoiceChannelJoin,
+    VoiceChannelLeave,
+    VoiceChannelMove,
+    UserVoiceStateUpdate,
+    UserMoveVoiceChannel,
+    UserSlowmodes,
+    VoiceCallUpdate,
+);
+
+impl Event {
+    /// Every `type` this library decodes into a typed variant.
+    pub fn known_types() -> &'static [&'static str] {
+        KNOWN_TYPES
+    }
+
+    /// Whether `name` is a `type` this library decodes into a typed variant.
+    pub fn is_known_type(name: &str) -> bool {
+        KNOWN_TYPES.contains(&name)
+    }
+
+    /// Whether this is an event this library does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+}

@@ -11,6 +11,7 @@ mod config;
 mod event;
 mod session;
 
+pub use crate::model::AuthEvent;
 pub use backoff::Backoff;
 pub use codec::{decode, encode, DecodeError, Format, WsMessage};
 pub use command::{ClientMessage, Command};

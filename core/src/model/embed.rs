@@ -1,0 +1,324 @@
+//! Embeds: link previews (website, image, video), text embeds and special media.
+
+use serde::{Deserialize, Serialize};
+
+use super::{File, UnknownVariant};
+use crate::id::FileId;
+
+string_enum! {
+    /// How an image embed is displayed.
+    pub enum ImageSize {
+        /// Shown large.
+        Large = "Large",
+        /// Shown as a small preview.
+        Preview = "Preview",
+    }
+}
+
+/// An image in an embed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct EmbedImage {
+    /// Image URL.
+    pub url: String,
+    /// Width in pixels.
+    pub width: u64,
+    /// Height in pixels.
+    pub height: u64,
+    /// Display size.
+    pub size: ImageSize,
+}
+
+/// A video in an embed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct EmbedVideo {
+    /// Video URL.
+    pub url: String,
+    /// Width in pixels.
+    pub width: u64,
+    /// Height in pixels.
+    pub height: u64,
+}
+
+/// A website link preview.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct WebsiteEmbed {
+    /// The page URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The URL as written in the message, before redirects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_url: Option<String>,
+    /// Recognised special content (YouTube, Spotify, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub special: Option<Special>,
+    /// Page title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Page description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Preview image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<EmbedImage>,
+    /// Preview video.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video: Option<EmbedVideo>,
+    /// Site name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_name: Option<String>,
+    /// Site icon URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon_url: Option<String>,
+    /// Accent colour (CSS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub colour: Option<String>,
+}
+
+/// A text embed (sent by bots and webhooks).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct TextEmbed {
+    /// Icon URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon_url: Option<String>,
+    /// Link URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Attached media.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media: Option<File>,
+    /// Accent colour (CSS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub colour: Option<String>,
+}
+
+/// An embed, tagged by `type`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", remote = "Self")]
+#[non_exhaustive]
+pub enum Embed {
+    /// A website preview.
+    Website(WebsiteEmbed),
+    /// An image link.
+    Image(EmbedImage),
+    /// A video link.
+    Video(EmbedVideo),
+    /// A text embed.
+    Text(TextEmbed),
+    /// Nothing to show.
+    None,
+    /// An embed type this version of the library does not know, kept verbatim.
+    #[serde(skip)]
+    Unknown(UnknownVariant),
+}
+
+checked_tagged_enum!(
+    Embed,
+    "type",
+    UnknownVariant,
+    ["Website", "Image", "Video", "Text", "None"]
+);
+
+string_enum! {
+    /// Kind of Lightspeed.tv content.
+    pub enum LightspeedType {
+        /// A channel.
+        Channel = "Channel",
+    }
+}
+
+string_enum! {
+    /// Kind of Twitch content.
+    pub enum TwitchType {
+        /// A channel.
+        Channel = "Channel",
+        /// A video.
+        Video = "Video",
+        /// A clip.
+        Clip = "Clip",
+    }
+}
+
+string_enum! {
+    /// Kind of Bandcamp content.
+    pub enum BandcampType {
+        /// An album.
+        Album = "Album",
+        /// A track.
+        Track = "Track",
+    }
+}
+
+/// Special content recognised in a website embed, tagged by `type`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", remote = "Self")]
+#[non_exhaustive]
+pub enum Special {
+    /// Nothing special.
+    None,
+    /// A GIF.
+    #[serde(rename = "GIF")]
+    Gif,
+    /// A YouTube video.
+    YouTube {
+        /// Video id.
+        id: String,
+        /// Channel name (`null` if unknown).
+        #[serde(default)]
+        creator_name: Option<String>,
+        /// Channel URL (`null` if unknown).
+        #[serde(default)]
+        creator_url: Option<String>,
+        /// Start timestamp.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        timestamp: Option<String>,
+    },
+    /// Lightspeed.tv content.
+    Lightspeed {
+        /// Kind of content.
+        content_type: LightspeedType,
+        /// Content id.
+        id: String,
+    },
+    /// Twitch content.
+    Twitch {
+        /// Kind of content.
+        content_type: TwitchType,
+        /// Content id.
+        id: String,
+    },
+    /// Spotify content.
+    Spotify {
+        /// Kind of content (`track`, `album`, ...).
+        content_type: String,
+        /// Content id.
+        id: String,
+    },
+    /// A Soundcloud track.
+    Soundcloud,
+    /// Bandcamp content.
+    Bandcamp {
+        /// Kind of content.
+        content_type: BandcampType,
+        /// Content id.
+        id: String,
+    },
+    /// Apple Music content.
+    AppleMusic {
+        /// Album id.
+        album_id: String,
+        /// Track id.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        track_id: Option<String>,
+    },
+    /// A Streamable video.
+    Streamable {
+        /// Video id.
+        id: String,
+    },
+    /// A post on X (revolt-models 0.16.2).
+    XApp(Box<XAppPost>),
+    /// A kind this version of the library does not know, kept verbatim.
+    #[serde(skip)]
+    Unknown(UnknownVariant),
+}
+
+checked_tagged_enum!(
+    Special,
+    "type",
+    UnknownVariant,
+    [
+        "None",
+        "GIF",
+        "YouTube",
+        "Lightspeed",
+        "Twitch",
+        "Spotify",
+        "Soundcloud",
+        "Bandcamp",
+        "AppleMusic",
+        "Streamable",
+        "XApp"
+    ]
+);
+
+/// A post on X, as a [`Special::XApp`] embed describes it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct XAppPost {
+    /// Post id.
+    pub id: String,
+    /// Post text.
+    pub text: String,
+    /// Author display name.
+    pub author_name: String,
+    /// Author handle.
+    pub author_handle: String,
+    /// Author profile URL.
+    pub author_url: String,
+    /// Author avatar URL.
+    #[serde(default)]
+    pub author_avatar_url: Option<String>,
+    /// When the post was made (Unix time).
+    pub created_timestamp: u64,
+    /// Quoted post id.
+    #[serde(default)]
+    pub quote_id: Option<String>,
+    /// Quoted post text.
+    #[serde(default)]
+    pub quote_text: Option<String>,
+    /// Quoted post author handle.
+    #[serde(default)]
+    pub quote_author_handle: Option<String>,
+    /// Quoted post author name.
+    #[serde(default)]
+    pub quote_author_name: Option<String>,
+    /// Quoted post author URL.
+    #[serde(default)]
+    pub quote_author_url: Option<String>,
+    /// Reply count.
+    #[serde(default)]
+    pub replies: u64,
+    /// Repost count.
+    #[serde(default)]
+    pub reposts: u64,
+    /// Like count.
+    #[serde(default)]
+    pub likes: u64,
+    /// View count.
+    #[serde(default)]
+    pub views: u64,
+}
+
+/// An embed a bot or webhook sends with a message (`SendableEmbed`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SendableEmbed {
+    /// Icon URL (1–256 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon_url: Option<String>,
+    /// Link URL (1–256 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Title (1–100 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Description (1–2000 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Uploaded media (an autumn id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media: Option<FileId>,
+    /// Accent colour (CSS, 1–128 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub colour: Option<String>,
+}

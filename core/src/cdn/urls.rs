@@ -9,7 +9,7 @@ pub fn asset_url(autumn_base: &str, file: &File) -> String {
     format!(
         "{}{}",
         autumn_base.trim_end_matches('/'),
-        path(&[&file.tag, &file.id])
+        path(&[&file.tag, file.id.as_str()])
     )
 }
 
@@ -18,7 +18,7 @@ pub fn original_url(autumn_base: &str, file: &File) -> String {
     format!(
         "{}{}",
         autumn_base.trim_end_matches('/'),
-        path(&[&file.tag, &file.id, &file.filename])
+        path(&[&file.tag, file.id.as_str(), &file.filename])
     )
 }
 

@@ -4,21 +4,21 @@ use std::fmt;
 use std::future::Future;
 use std::ops::Deref;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use async_io::Timer;
 use futures_core::Stream;
+use futures_lite::future;
 use futures_rustls::rustls;
 use stoat_core::cache::Cache;
-use stoat_core::client::{ClientConfig, Discovery, Update};
-use stoat_core::gateway::{Command, Session};
-use stoat_core::http::routes::FetchInstance;
-use stoat_core::http::{self as core_http, Request, Rest, Step};
+use stoat_core::client::{ClientConfig, Update};
+use stoat_core::gateway::{CloseReason, Command, Session, SessionState};
+use stoat_core::http::{self as core_http, Request, Rest, Step, TransportError};
 use stoat_core::Endpoints;
 
-use crate::gateway::{lock, Control, Gateway, Shared};
+use crate::gateway::{Control, Gateway, Shared};
 use crate::http::HttpClient;
 use crate::net::{Connector, Target};
 use crate::Error;
@@ -105,29 +105,32 @@ impl ClientBuilder {
         } = self;
         let connector = Connector::new(tls);
         let http = Arc::new(HttpClient::new(connector.clone()));
-        let rest = config.rest(config.api_url());
-        let endpoints = match &config.discovery {
-            Discovery::Fixed(endpoints) => endpoints.clone(),
-            Discovery::FromApi(api) => {
-                let info = execute(&http, &rest, &FetchInstance)
+        let info = match config.discovery_request() {
+            Some(request) => {
+                // Before discovery only the API is known; uploads are not needed yet.
+                let rest = config.rest(config.api_url());
+                let info = execute(&http, &rest, &request)
                     .await
                     .map_err(Error::Discovery)?;
-                Endpoints::from_instance(api.clone(), &info)
+                Some(info)
             }
-            other => return Err(Error::UnsupportedDiscovery(format!("{other:?}"))),
+            None => None,
         };
+        let endpoints = config
+            .resolved_endpoints(info.as_ref())
+            .ok_or_else(|| Error::UnsupportedDiscovery(format!("{:?}", config.discovery)))?;
+        // Built from the resolved endpoints, so file-server requests (uploads) go there too.
+        let rest = config.rest_for(&endpoints);
         Target::parse(&endpoints.ws)
             .map_err(|e| Error::InvalidUrl(format!("gateway {}: {e}", endpoints.ws)))?;
 
-        let shared = Arc::new(Shared {
-            cache: async_lock::RwLock::new(config.new_cache()),
-            latency: Mutex::new(None),
-        });
+        let session = Session::new(config.session_config(&endpoints.ws));
+        let shared = Arc::new(Shared::new(config.new_cache(), session.state()));
         let (events_tx, events) = async_channel::unbounded();
         let (control, control_rx) = async_channel::unbounded();
         let (done_tx, done) = async_channel::bounded(1);
         let gateway = Gateway {
-            session: Session::new(config.session_config(&endpoints.ws)),
+            session,
             connector,
             shared: shared.clone(),
             events: events_tx,
@@ -211,6 +214,30 @@ impl Client {
         self.events.recv().await.ok()
     }
 
+    /// Waits for the first update that satisfies `predicate`, discarding the ones before it.
+    ///
+    /// Returns `None` if `timeout` passes first or the stream ends first (then
+    /// [`closed_reason`](Handle::closed_reason) says why).
+    pub async fn wait_for(
+        &mut self,
+        mut predicate: impl FnMut(&Update) -> bool,
+        timeout: Duration,
+    ) -> Option<Update> {
+        let search = async {
+            while let Ok(Ok(update)) = self.events.recv().await {
+                if predicate(&update) {
+                    return Some(update);
+                }
+            }
+            None
+        };
+        let expired = async {
+            Timer::after(timeout).await;
+            None
+        };
+        future::or(search, expired).await
+    }
+
     /// A cloneable handle for other tasks.
     pub fn handle(&self) -> Handle {
         self.handle.clone()
@@ -264,6 +291,10 @@ impl fmt::Debug for Handle {
 impl Handle {
     /// Sends a typed request through core's rate limiter and retry policy and returns its
     /// typed result. Safe to call from many tasks at once.
+    ///
+    /// File uploads ([`Upload`](stoat_core::cdn::Upload)) go to the file server of the
+    /// resolved endpoints. An attempt with no complete response within the policy's
+    /// `request_timeout` is abandoned and counts as a failure that may have reached the server.
     pub async fn execute<R: Request + ?Sized>(
         &self,
         request: &R,
@@ -288,7 +319,18 @@ impl Handle {
 
     /// Round-trip time of the last answered gateway heartbeat.
     pub fn latency(&self) -> Option<Duration> {
-        *lock(&self.inner.shared.latency)
+        self.inner.shared.status().latency
+    }
+
+    /// Where the gateway session is (connecting, ready, waiting to reconnect, closed).
+    pub fn state(&self) -> SessionState {
+        self.inner.shared.status().state
+    }
+
+    /// Why the session ended, once it has: also after [`shutdown`](Self::shutdown)
+    /// ([`CloseReason::Requested`]).
+    pub fn closed_reason(&self) -> Option<CloseReason> {
+        self.inner.shared.status().closed
     }
 
     /// The service URLs in use (after discovery).
@@ -327,7 +369,8 @@ impl fmt::Debug for CacheRef<'_> {
     }
 }
 
-/// Drives one core [`Call`](stoat_core::http::Call) to completion.
+/// Drives one core [`Call`](stoat_core::http::Call) to completion: sleeps where core says,
+/// sends what core says (abandoning it at the call's send deadline), reports what came back.
 async fn execute<R: Request + ?Sized>(
     http: &HttpClient,
     rest: &Rest,
@@ -339,10 +382,23 @@ async fn execute<R: Request + ?Sized>(
             Step::Wait(until) => {
                 Timer::at(until).await;
             }
-            Step::Send(request) => match http.send(request).await {
-                Ok(response) => call.handle_response(Instant::now(), response),
-                Err(error) => call.handle_transport_error(Instant::now(), error),
-            },
+            Step::Send(request) => {
+                // Core names how long this attempt may take; past that it counts as failed.
+                let deadline = call.send_deadline();
+                let expired = async {
+                    match deadline {
+                        Some(deadline) => {
+                            Timer::at(deadline).await;
+                            Err(TransportError::timed_out())
+                        }
+                        None => future::pending().await,
+                    }
+                };
+                match future::or(http.send(request), expired).await {
+                    Ok(response) => call.handle_response(Instant::now(), response),
+                    Err(error) => call.handle_transport_error(Instant::now(), error),
+                }
+            }
             Step::Done(result) => return result,
         }
     }
@@ -359,7 +415,7 @@ mod tests {
     #[allow(dead_code)]
     async fn futures_are_send(config: ClientConfig, client: &mut Client) {
         send(&Client::connect(config));
-        send(&client.execute(&FetchInstance));
+        send(&client.execute(&stoat_core::http::routes::FetchInstance));
         send(&client.cache());
         send(&client.shutdown());
         send(&client.next_event());

@@ -18,7 +18,7 @@ use async_tungstenite::WebSocketStream;
 use futures_lite::{future, StreamExt};
 use stoat_core::cache::Cache;
 use stoat_core::client::{dispatch, Update};
-use stoat_core::gateway::{CloseReason, Command, Output, Session, WsMessage};
+use stoat_core::gateway::{CloseReason, Command, Output, Session, SessionState, WsMessage};
 
 use crate::http::describe;
 use crate::net::{parse_uri, BoxIo, Connector, Target};
@@ -34,7 +34,42 @@ type Connecting = Pin<Box<dyn Future<Output = Result<Box<Ws>, String>> + Send>>;
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub(crate) cache: async_lock::RwLock<Cache>,
-    pub(crate) latency: Mutex<Option<Duration>>,
+    pub(crate) status: Mutex<Status>,
+}
+
+/// What the session last reported, for the handles to read without the driver.
+#[derive(Clone, Debug)]
+pub(crate) struct Status {
+    pub(crate) latency: Option<Duration>,
+    pub(crate) state: SessionState,
+    /// Why the session ended, once it has.
+    pub(crate) closed: Option<CloseReason>,
+}
+
+impl Shared {
+    pub(crate) fn new(cache: Cache, state: SessionState) -> Self {
+        Self {
+            cache: async_lock::RwLock::new(cache),
+            status: Mutex::new(Status {
+                latency: None,
+                state,
+                closed: None,
+            }),
+        }
+    }
+
+    pub(crate) fn status(&self) -> Status {
+        lock(&self.status).clone()
+    }
+
+    fn publish(&self, session: &Session, closed: Option<CloseReason>) {
+        let mut status = lock(&self.status);
+        status.latency = session.latency();
+        status.state = session.state();
+        if closed.is_some() {
+            status.closed = closed;
+        }
+    }
 }
 
 /// What a client handle asks of the driver.
@@ -74,6 +109,9 @@ impl Gateway {
         let mut socket = Socket::None;
         self.session.start(Instant::now());
         loop {
+            // Publish first: a user who has just received an event must see the state it
+            // led to.
+            self.shared.publish(&self.session, None);
             while let Some(output) = self.session.poll_output() {
                 match output {
                     Output::Connect { url } => {
@@ -94,6 +132,7 @@ impl Gateway {
                     }
                     Output::Closed(reason) => {
                         tracing::debug!(?reason, "gateway session closed");
+                        self.shared.publish(&self.session, Some(reason.clone()));
                         close(&mut socket).await;
                         if reason != CloseReason::Requested {
                             let _ = self.events.try_send(Err(Error::Closed(reason)));
@@ -103,7 +142,6 @@ impl Gateway {
                     other => tracing::debug!(?other, "ignoring an unknown session output"),
                 }
             }
-            *lock(&self.shared.latency) = self.session.latency();
 
             let wake = self.wait(&mut socket).await;
             let now = Instant::now();

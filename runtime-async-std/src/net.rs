@@ -58,25 +58,10 @@ impl Target {
     }
 }
 
-/// Parses an absolute URL. An empty path becomes `/` (the same resource, RFC 3986 §6.2.3):
-/// `wss://host?query` must go on the wire as `GET /?query`, not `GET ?query`.
+/// Parses an absolute URL.
 pub(crate) fn parse_uri(url: &str) -> Result<http::Uri, String> {
-    let uri: http::Uri = url
-        .parse()
-        .map_err(|e: http::uri::InvalidUri| format!("invalid URL: {e}"))?;
-    let path = uri
-        .path_and_query()
-        .map_or(String::new(), |path| path.as_str().to_owned());
-    if path.starts_with('/') {
-        return Ok(uri);
-    }
-    let mut parts = uri.into_parts();
-    parts.path_and_query = Some(
-        format!("/{path}")
-            .parse()
-            .map_err(|e: http::uri::InvalidUri| format!("invalid URL: {e}"))?,
-    );
-    http::Uri::from_parts(parts).map_err(|e| format!("invalid URL: {e}"))
+    url.parse()
+        .map_err(|e: http::uri::InvalidUri| format!("invalid URL: {e}"))
 }
 
 impl fmt::Display for Target {
@@ -156,16 +141,6 @@ mod tests {
         assert_eq!(t.to_string(), "tcp://[::1]:9");
         assert!(Target::parse("ftp://example.com").is_err());
         assert!(Target::parse("/relative").is_err());
-    }
-
-    #[test]
-    fn empty_paths_become_slash() {
-        let uri = parse_uri("ws://127.0.0.1:1?version=1&format=json").unwrap();
-        assert_eq!(uri.to_string(), "ws://127.0.0.1:1/?version=1&format=json");
-        let uri = parse_uri("wss://events.stoat.chat").unwrap();
-        assert_eq!(uri.path_and_query().unwrap().as_str(), "/");
-        let uri = parse_uri("wss://h/ws?x=1").unwrap();
-        assert_eq!(uri.to_string(), "wss://h/ws?x=1");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use common::{within, FakeGateway, Rt, CHANNEL_ID, USER_ID};
 use stoat_async_std::{Client, Error, Update};
 use stoat_core::cache::Change;
-use stoat_core::gateway::{CloseReason, Command, Event};
+use stoat_core::gateway::{CloseReason, Command, Event, SessionState};
 
 on_both_executors!(
     ready_is_delivered_with_its_cache_change,
@@ -20,6 +20,8 @@ on_both_executors!(
     commands_are_sent_once_ready,
     dropping_the_client_stops_the_driver,
     default_driver_thread_works_under_this_executor,
+    wait_for_skips_to_the_wanted_update_or_gives_up,
+    wait_for_stops_at_the_end_of_the_stream,
 );
 
 async fn next_update(client: &mut Client) -> Update {
@@ -271,4 +273,57 @@ async fn default_driver_thread_works_under_this_executor(_rt: Rt) {
     let _conn = gateway.accept_ready().await;
     assert_eq!(until_ready(&mut client).await.change, Change::Ready);
     within("shutdown", client.shutdown()).await;
+}
+
+async fn wait_for_skips_to_the_wanted_update_or_gives_up(rt: Rt) {
+    let gateway = FakeGateway::bind().await;
+    let mut client = rt
+        .builder(common::config("http://127.0.0.1:9", &gateway.url))
+        .connect()
+        .await
+        .unwrap();
+    let _conn = gateway.accept_ready().await;
+    // `Authenticated` comes first and is skipped.
+    let ready = client
+        .wait_for(|u| matches!(u.event, Event::Ready(_)), common::LIMIT)
+        .await
+        .expect("Ready");
+    assert_eq!(ready.change, Change::Ready);
+    let started = Instant::now();
+    let nothing = client
+        .wait_for(
+            |u| matches!(u.event, Event::Logout),
+            Duration::from_millis(200),
+        )
+        .await;
+    assert!(nothing.is_none());
+    assert!(started.elapsed() >= Duration::from_millis(200));
+    assert_eq!(client.state(), SessionState::Ready);
+    assert_eq!(client.closed_reason(), None);
+    client.shutdown().await;
+    assert_eq!(client.closed_reason(), Some(CloseReason::Requested));
+}
+
+async fn wait_for_stops_at_the_end_of_the_stream(rt: Rt) {
+    let gateway = FakeGateway::bind().await;
+    let mut client = rt
+        .builder(common::config("http://127.0.0.1:9", &gateway.url))
+        .connect()
+        .await
+        .unwrap();
+    let mut conn = gateway.accept().await;
+    conn.recv_json().await;
+    conn.send_json(serde_json::json!({"type": "Error", "data": {"type": "InvalidSession"}}))
+        .await;
+    let started = Instant::now();
+    let found = client.wait_for(|_| false, common::LIMIT).await;
+    assert!(found.is_none());
+    assert!(
+        started.elapsed() < common::LIMIT,
+        "returned at the end, not the timeout"
+    );
+    assert!(matches!(
+        client.closed_reason(),
+        Some(CloseReason::AuthenticationFailed(_))
+    ));
 }

@@ -8,8 +8,10 @@ use common::{instance, within, FakeGateway, FakeHttp, Rt};
 use futures_lite::future;
 use stoat_async_std::Client;
 use stoat_core::cache::Change;
+use stoat_core::cdn::{Tag, Upload};
 use stoat_core::http::routes::FetchInstance;
 use stoat_core::http::{Error as HttpError, RetryPolicy, TransportErrorKind};
+use stoat_core::Endpoints;
 
 on_both_executors!(
     execute_get_returns_the_parsed_body,
@@ -20,6 +22,8 @@ on_both_executors!(
     request_lost_after_sending_is_ambiguous,
     concurrent_requests_use_separate_connections,
     discovery_finds_the_gateway,
+    upload_goes_to_the_file_server,
+    unanswered_request_times_out_at_the_send_deadline,
 );
 
 async fn client(rt: Rt, http: &FakeHttp) -> Client {
@@ -208,4 +212,54 @@ async fn discovery_finds_the_gateway(rt: Rt) {
             break;
         }
     }
+}
+
+async fn upload_goes_to_the_file_server(rt: Rt) {
+    let api = FakeHttp::bind().await;
+    let autumn = FakeHttp::bind().await;
+    let endpoints = Endpoints::new(api.url.clone(), "ws://127.0.0.1:9", autumn.url.clone());
+    let config = common::config(&api.url, "ws://127.0.0.1:9").endpoints(endpoints);
+    let client = rt.builder(config).connect().await.unwrap();
+    let upload = Upload::new(Tag::Attachments, "hello.txt", "text/plain", "hello").unwrap();
+    let (uploaded, request) = future::zip(within("upload", client.execute(&upload)), async {
+        let mut conn = autumn.accept().await;
+        let request = conn.request().await;
+        conn.respond(200, r#"{"id":"uploaded-id"}"#).await;
+        request
+    })
+    .await;
+    assert_eq!(uploaded.unwrap().id, "uploaded-id");
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.target, "/attachments");
+    assert!(request
+        .header("content-type")
+        .is_some_and(|value| value.starts_with("multipart/form-data")));
+    assert!(
+        !api.connection_within(Duration::from_millis(50)).await,
+        "nothing went to the API"
+    );
+}
+
+async fn unanswered_request_times_out_at_the_send_deadline(rt: Rt) {
+    let http = FakeHttp::bind().await;
+    let retry = RetryPolicy::none().request_timeout(Duration::from_millis(200));
+    let config = common::config(&http.url, "ws://127.0.0.1:9").retry(retry);
+    let client = rt.builder(config).connect().await.unwrap();
+    let started = Instant::now();
+    let (result, _conn) = future::zip(within("execute", client.execute(&FetchInstance)), async {
+        let mut conn = http.accept().await;
+        conn.request().await;
+        // Never answered; kept open until the client gives up.
+        conn
+    })
+    .await;
+    let waited = started.elapsed();
+    match result {
+        Err(HttpError::Transport(error)) => {
+            assert_eq!(error.kind, TransportErrorKind::Ambiguous)
+        }
+        other => panic!("expected a timed-out request, got {other:?}"),
+    }
+    assert!(waited >= Duration::from_millis(200), "{waited:?}");
+    assert!(waited < Duration::from_secs(2), "{waited:?}");
 }

@@ -275,7 +275,7 @@ fn begin(
     deadline: Option<Instant>,
     tls: Arc<rustls::ClientConfig>,
 ) -> Result<Begun, String> {
-    let request = crate::transport::with_root_path(url)
+    let request = url
         .into_client_request()
         .map_err(|error| error.to_string())?;
     let uri = request.uri();

@@ -80,9 +80,8 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use stoat_core::cache::Cache;
-use stoat_core::client::Discovery;
 use stoat_core::gateway::{Session, SessionState};
-use stoat_core::http::{routes::FetchInstance, Request, Rest};
+use stoat_core::http::{Request, Rest};
 
 mod driver;
 mod transport;
@@ -213,20 +212,21 @@ impl Client {
     /// [`connect`](Self::connect) with the gateway's TLS configuration given.
     fn start(config: ClientConfig, tls: Arc<rustls::ClientConfig>) -> Result<Client, ConnectError> {
         let agent = transport::agent();
-        let rest = config.rest(config.api_url());
-        let endpoints = match &config.discovery {
-            Discovery::Fixed(endpoints) => endpoints.clone(),
-            Discovery::FromApi(api) => {
-                let info = transport::execute(&rest, &agent, &FetchInstance)
-                    .map_err(ConnectError::Discovery)?;
-                Endpoints::from_instance(api.clone(), &info)
+        let info = match config.discovery_request() {
+            Some(request) => {
+                // Before discovery only the API is known; uploads are not needed yet.
+                let rest = config.rest(config.api_url());
+                let info =
+                    transport::execute(&rest, &agent, &request).map_err(ConnectError::Discovery)?;
+                Some(info)
             }
-            other => {
-                return Err(ConnectError::Setup(format!(
-                    "unsupported discovery mode {other:?}"
-                )))
-            }
+            None => None,
         };
+        let endpoints = config.resolved_endpoints(info.as_ref()).ok_or_else(|| {
+            ConnectError::Setup(format!("unsupported discovery mode {:?}", config.discovery))
+        })?;
+        // Built from the resolved endpoints, so file-server requests (uploads) go there too.
+        let rest = config.rest_for(&endpoints);
 
         let session = Session::new(config.session_config(&endpoints.ws));
         let shared = Arc::new(Shared {
@@ -324,6 +324,10 @@ impl Client {
     /// connection failures are retried as the configured [`RetryPolicy`] allows (ambiguous
     /// failures only for requests that are safe to repeat). Any number of threads may call
     /// this at once; connections are reused.
+    ///
+    /// File uploads ([`Upload`](stoat_core::cdn::Upload)) go to the file server of the
+    /// resolved endpoints. An attempt with no complete response within the policy's
+    /// `request_timeout` is abandoned and counts as a failure that may have reached the server.
     ///
     /// [`RetryPolicy`]: stoat_core::http::RetryPolicy
     pub fn execute<R: Request + ?Sized>(

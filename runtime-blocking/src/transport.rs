@@ -9,7 +9,8 @@ use bytes::Bytes;
 use stoat_core::http::{Error, Request, Rest, Step, TransportError};
 
 /// Drives one core [`Call`](stoat_core::http::Call) to completion on the calling thread:
-/// sleeps where core says, sends what core says, reports what came back.
+/// sleeps where core says, sends what core says (giving up at the call's send deadline),
+/// reports what came back.
 pub(crate) fn execute<R: Request + ?Sized>(
     rest: &Rest,
     agent: &ureq::Agent,
@@ -21,7 +22,7 @@ pub(crate) fn execute<R: Request + ?Sized>(
             Step::Wait(until) => {
                 std::thread::sleep(until.saturating_duration_since(Instant::now()))
             }
-            Step::Send(request) => match send(agent, request) {
+            Step::Send(request) => match send(agent, request, call.send_deadline()) {
                 Ok(response) => call.handle_response(Instant::now(), response),
                 Err(error) => call.handle_transport_error(Instant::now(), error),
             },
@@ -30,21 +31,38 @@ pub(crate) fn execute<R: Request + ?Sized>(
     }
 }
 
-/// Sends one request and reads the whole response, whatever its status.
+/// Sends one request and reads the whole response, whatever its status. Everything, from
+/// resolving the host to the last byte of the body, must be done by `deadline`.
 fn send(
     agent: &ureq::Agent,
     request: http::Request<Bytes>,
+    deadline: Option<Instant>,
 ) -> Result<http::Response<Bytes>, TransportError> {
     let (head, body) = request.into_parts();
-    let response = agent
-        .run(http::Request::from_parts(head, &body[..]))
-        .map_err(classify)?;
+    let request = http::Request::from_parts(head, &body[..]);
+    let request = match deadline {
+        Some(deadline) => {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(TransportError::timed_out());
+            }
+            agent
+                .configure_request(request)
+                .timeout_global(Some(left))
+                .build()
+        }
+        None => request,
+    };
+    let response = agent.run(request).map_err(classify)?;
     let (head, mut body) = response.into_parts();
     let body = body
         .with_config()
         .limit(u64::MAX)
         .read_to_vec()
-        .map_err(|error| TransportError::ambiguous(error.to_string()))?;
+        .map_err(|error| match error {
+            ureq::Error::Timeout(ureq::Timeout::Global) => TransportError::timed_out(),
+            error => TransportError::ambiguous(error.to_string()),
+        })?;
     Ok(http::Response::from_parts(head, Bytes::from(body)))
 }
 
@@ -52,6 +70,10 @@ fn send(
 /// may have reached the server.
 fn classify(error: ureq::Error) -> TransportError {
     use ureq::Error as E;
+    // The whole-request timeout set from the call's send deadline.
+    if matches!(error, E::Timeout(ureq::Timeout::Global)) {
+        return TransportError::timed_out();
+    }
     let before_sending = match &error {
         E::HostNotFound
         | E::ConnectionFailed
@@ -100,44 +122,4 @@ pub(crate) fn websocket_tls() -> Result<Arc<rustls::ClientConfig>, String> {
     .with_root_certificates(roots)
     .with_no_client_auth();
     Ok(Arc::new(config))
-}
-
-/// `wss://host?query` is not a valid request URI; `wss://host/?query` is. Core's
-/// `SessionConfig::connect_url` appends the query to a base URL that usually has no path, so
-/// the slash is added here until core does it.
-pub(crate) fn with_root_path(mut url: String) -> String {
-    let authority = url.find("://").map_or(0, |at| at + 3);
-    if let Some(query) = url[authority..].find(['?', '#']) {
-        if !url[authority..authority + query].contains('/') {
-            url.insert(authority + query, '/');
-        }
-    }
-    url
-}
-
-#[cfg(test)]
-mod tests {
-    use super::with_root_path;
-
-    #[test]
-    fn a_path_is_added_only_where_missing() {
-        for (given, wanted) in [
-            (
-                "wss://events.stoat.chat?version=1",
-                "wss://events.stoat.chat/?version=1",
-            ),
-            ("ws://127.0.0.1:80?a=b", "ws://127.0.0.1:80/?a=b"),
-            (
-                "wss://example.com/ws?version=1",
-                "wss://example.com/ws?version=1",
-            ),
-            (
-                "wss://example.com/?version=1",
-                "wss://example.com/?version=1",
-            ),
-            ("wss://example.com", "wss://example.com"),
-        ] {
-            assert_eq!(with_root_path(given.to_owned()), wanted);
-        }
-    }
 }

@@ -5,9 +5,10 @@ mod support;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
+use stoat_blocking::core::cdn::{Tag, Upload};
 use stoat_blocking::core::http::routes::{FetchInstance, FetchSelf};
 use stoat_blocking::core::http::{Error, RetryPolicy, TransportErrorKind};
-use stoat_blocking::{Client, ClientConfig, Token};
+use stoat_blocking::{Client, ClientConfig, Endpoints, Token};
 use support::{config, Canned, FakeGateway, FakeHttp, SELF_ID, TOKEN};
 
 fn instance(ws: &str) -> serde_json::Value {
@@ -158,6 +159,57 @@ fn failed_discovery_is_reported_by_connect() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn uploads_go_to_the_file_server() {
+    let api = FakeHttp::start(vec![]);
+    let autumn = FakeHttp::start(vec![Canned::json(200, json!({"id": "uploaded-id"}))]);
+    let config = config(&api.url, "ws://127.0.0.1:9").endpoints(Endpoints::new(
+        api.url.clone(),
+        "ws://127.0.0.1:9",
+        autumn.url.clone(),
+    ));
+    let client = Client::connect(config).unwrap();
+
+    let upload = Upload::new(Tag::Attachments, "hello.txt", "text/plain", "hello").unwrap();
+    let uploaded = client.execute(&upload).unwrap();
+    assert_eq!(uploaded.id, "uploaded-id");
+
+    let seen = autumn.seen();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].method, "POST");
+    assert_eq!(seen[0].path, "/attachments");
+    assert_eq!(seen[0].header("x-bot-token"), Some(TOKEN));
+    assert!(seen[0]
+        .header("content-type")
+        .is_some_and(|value| value.starts_with("multipart/form-data")));
+    assert!(api.seen().is_empty(), "nothing went to the API");
+}
+
+#[test]
+fn an_unanswered_request_times_out_at_the_send_deadline() {
+    // Connections complete in the listen backlog, but nobody ever reads or answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", silent.local_addr().unwrap());
+    let retry = RetryPolicy::none().request_timeout(Duration::from_millis(200));
+    let client = Client::connect(config(&url, "ws://127.0.0.1:9").retry(retry)).unwrap();
+
+    let started = Instant::now();
+    match client.execute(&FetchSelf) {
+        Err(Error::Transport(error)) => assert_eq!(error.kind, TransportErrorKind::Ambiguous),
+        other => panic!("{other:?}"),
+    }
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(200),
+        "gave up early: {waited:?}"
+    );
+    assert!(
+        waited < Duration::from_secs(2),
+        "ignored the deadline: {waited:?}"
+    );
+    drop(silent);
 }
 
 #[test]

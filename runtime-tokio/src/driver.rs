@@ -191,7 +191,7 @@ impl Driver {
 
 async fn open(url: String, tls: Arc<rustls::ClientConfig>) -> Result<Socket, tungstenite::Error> {
     let (socket, _response) = tokio_tungstenite::connect_async_tls_with_config(
-        crate::transport::with_root_path(url),
+        url,
         None,
         true,
         Some(Connector::Rustls(tls)),

@@ -70,9 +70,8 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use stoat_core::cache::Cache;
-use stoat_core::client::Discovery;
 use stoat_core::gateway::{Session, SessionState};
-use stoat_core::http::{routes::FetchInstance, Request, Rest};
+use stoat_core::http::{Request, Rest};
 use tokio::sync::{mpsc, watch};
 
 mod driver;
@@ -191,21 +190,22 @@ impl Client {
         tls: Arc<rustls::ClientConfig>,
     ) -> Result<Client, ConnectError> {
         let http = transport::http_client().map_err(ConnectError::Setup)?;
-        let rest = config.rest(config.api_url());
-        let endpoints = match &config.discovery {
-            Discovery::Fixed(endpoints) => endpoints.clone(),
-            Discovery::FromApi(api) => {
-                let info = transport::execute(&rest, &http, &FetchInstance)
+        let info = match config.discovery_request() {
+            Some(request) => {
+                // Before discovery only the API is known; uploads are not needed yet.
+                let rest = config.rest(config.api_url());
+                let info = transport::execute(&rest, &http, &request)
                     .await
                     .map_err(ConnectError::Discovery)?;
-                Endpoints::from_instance(api.clone(), &info)
+                Some(info)
             }
-            other => {
-                return Err(ConnectError::Setup(format!(
-                    "unsupported discovery mode {other:?}"
-                )))
-            }
+            None => None,
         };
+        let endpoints = config.resolved_endpoints(info.as_ref()).ok_or_else(|| {
+            ConnectError::Setup(format!("unsupported discovery mode {:?}", config.discovery))
+        })?;
+        // Built from the resolved endpoints, so file-server requests (uploads) go there too.
+        let rest = config.rest_for(&endpoints);
 
         let session = Session::new(config.session_config(&endpoints.ws));
         let shared = Arc::new(Shared {
@@ -346,6 +346,10 @@ impl Handle {
     /// connection failures are retried as the configured [`RetryPolicy`] allows (ambiguous
     /// failures only for requests that are safe to repeat). Any number of these may run at
     /// once, from any task.
+    ///
+    /// File uploads ([`Upload`](stoat_core::cdn::Upload)) go to the file server of the
+    /// resolved endpoints. An attempt with no complete response within the policy's
+    /// `request_timeout` is abandoned and counts as a failure that may have reached the server.
     ///
     /// [`RetryPolicy`]: stoat_core::http::RetryPolicy
     pub async fn execute<R: Request + ?Sized>(

@@ -9,7 +9,7 @@ use bytes::Bytes;
 use stoat_core::http::{Error, Request, Rest, Step, TransportError};
 
 /// Drives one core [`Call`](stoat_core::http::Call) to completion: sleeps where core says,
-/// sends what core says, reports what came back.
+/// sends what core says (abandoning it at the call's send deadline), reports what came back.
 pub(crate) async fn execute<R: Request + ?Sized>(
     rest: &Rest,
     http: &reqwest::Client,
@@ -19,10 +19,19 @@ pub(crate) async fn execute<R: Request + ?Sized>(
     loop {
         match call.poll(Instant::now()) {
             Step::Wait(until) => tokio::time::sleep_until(until.into()).await,
-            Step::Send(request) => match send(http, request).await {
-                Ok(response) => call.handle_response(Instant::now(), response),
-                Err(error) => call.handle_transport_error(Instant::now(), error),
-            },
+            Step::Send(request) => {
+                // Core names how long this attempt may take; past that it counts as failed.
+                let sent = match call.send_deadline() {
+                    Some(deadline) => tokio::time::timeout_at(deadline.into(), send(http, request))
+                        .await
+                        .unwrap_or_else(|_elapsed| Err(TransportError::timed_out())),
+                    None => send(http, request).await,
+                };
+                match sent {
+                    Ok(response) => call.handle_response(Instant::now(), response),
+                    Err(error) => call.handle_transport_error(Instant::now(), error),
+                }
+            }
             Step::Done(result) => return result,
         }
     }
@@ -90,44 +99,4 @@ pub(crate) fn websocket_tls() -> Result<Arc<rustls::ClientConfig>, String> {
     .with_root_certificates(roots)
     .with_no_client_auth();
     Ok(Arc::new(config))
-}
-
-/// `wss://host?query` is not a valid request URI; `wss://host/?query` is. Core's
-/// `SessionConfig::connect_url` appends the query to a base URL that usually has no path, so
-/// the slash is added here until core does it.
-pub(crate) fn with_root_path(mut url: String) -> String {
-    let authority = url.find("://").map_or(0, |at| at + 3);
-    if let Some(query) = url[authority..].find(['?', '#']) {
-        if !url[authority..authority + query].contains('/') {
-            url.insert(authority + query, '/');
-        }
-    }
-    url
-}
-
-#[cfg(test)]
-mod tests {
-    use super::with_root_path;
-
-    #[test]
-    fn a_path_is_added_only_where_missing() {
-        for (given, wanted) in [
-            (
-                "wss://events.stoat.chat?version=1",
-                "wss://events.stoat.chat/?version=1",
-            ),
-            ("ws://127.0.0.1:80?a=b", "ws://127.0.0.1:80/?a=b"),
-            (
-                "wss://example.com/ws?version=1",
-                "wss://example.com/ws?version=1",
-            ),
-            (
-                "wss://example.com/?version=1",
-                "wss://example.com/?version=1",
-            ),
-            ("wss://example.com", "wss://example.com"),
-        ] {
-            assert_eq!(with_root_path(given.to_owned()), wanted);
-        }
-    }
 }

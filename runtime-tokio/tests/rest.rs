@@ -5,9 +5,10 @@ mod support;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
+use stoat_tokio::core::cdn::{Tag, Upload};
 use stoat_tokio::core::http::routes::{FetchInstance, FetchSelf};
 use stoat_tokio::core::http::{Error, RetryPolicy, TransportErrorKind};
-use stoat_tokio::{Client, ClientConfig, Token};
+use stoat_tokio::{Client, ClientConfig, Endpoints, Token};
 use support::{config, Canned, FakeGateway, FakeHttp, SELF_ID, TOKEN};
 
 fn instance(ws: &str) -> serde_json::Value {
@@ -163,6 +164,59 @@ async fn failed_discovery_is_reported_by_connect() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+#[tokio::test]
+async fn uploads_go_to_the_file_server() {
+    let api = FakeHttp::start(vec![]).await;
+    let autumn = FakeHttp::start(vec![Canned::json(200, json!({"id": "uploaded-id"}))]).await;
+    let config = config(&api.url, "ws://127.0.0.1:9").endpoints(Endpoints::new(
+        api.url.clone(),
+        "ws://127.0.0.1:9",
+        autumn.url.clone(),
+    ));
+    let client = Client::connect(config).await.unwrap();
+
+    let upload = Upload::new(Tag::Attachments, "hello.txt", "text/plain", "hello").unwrap();
+    let uploaded = client.execute(&upload).await.unwrap();
+    assert_eq!(uploaded.id, "uploaded-id");
+
+    let seen = autumn.seen();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].method, "POST");
+    assert_eq!(seen[0].path, "/attachments");
+    assert_eq!(seen[0].header("x-bot-token"), Some(TOKEN));
+    assert!(seen[0]
+        .header("content-type")
+        .is_some_and(|value| value.starts_with("multipart/form-data")));
+    assert!(api.seen().is_empty(), "nothing went to the API");
+}
+
+#[tokio::test]
+async fn an_unanswered_request_times_out_at_the_send_deadline() {
+    // Connections complete in the listen backlog, but nobody ever reads or answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", silent.local_addr().unwrap());
+    let retry = RetryPolicy::none().request_timeout(Duration::from_millis(200));
+    let client = Client::connect(config(&url, "ws://127.0.0.1:9").retry(retry))
+        .await
+        .unwrap();
+
+    let started = Instant::now();
+    match client.execute(&FetchSelf).await {
+        Err(Error::Transport(error)) => assert_eq!(error.kind, TransportErrorKind::Ambiguous),
+        other => panic!("{other:?}"),
+    }
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(200),
+        "gave up early: {waited:?}"
+    );
+    assert!(
+        waited < Duration::from_secs(2),
+        "ignored the deadline: {waited:?}"
+    );
+    drop(silent);
 }
 
 #[test]

@@ -113,7 +113,7 @@ pub enum AuditLogAction {
     /// An emoji was deleted.
     EmojiDelete { emoji: EmojiId, name: String },
     /// A kind this version of the library does not know, kept verbatim.
-    #[serde(skip)]
+    #[serde(untagged)]
     Unknown(UnknownVariant),
 }
 

@@ -225,7 +225,7 @@ pub enum AuthEvent {
         exclude_session_id: Option<SessionId>,
     },
     /// An `event_type` this version of the library does not know, kept verbatim.
-    #[serde(skip)]
+    #[serde(untagged)]
     Unknown(UnknownAuthEvent),
 }
 

@@ -151,7 +151,7 @@ pub enum Channel {
         nsfw: bool,
     },
     /// A channel type this version of the library does not know, kept verbatim.
-    #[serde(skip)]
+    #[serde(untagged)]
     Unknown(UnknownChannel),
 }
 

@@ -117,7 +117,7 @@ pub enum Embed {
     /// Nothing to show.
     None,
     /// An embed type this version of the library does not know, kept verbatim.
-    #[serde(skip)]
+    #[serde(untagged)]
     Unknown(UnknownVariant),
 }
 
@@ -228,7 +228,7 @@ pub enum Special {
     /// A post on X (revolt-models 0.16.2).
     XApp(Box<XAppPost>),
     /// A kind this version of the library does not know, kept verbatim.
-    #[serde(skip)]
+    #[serde(untagged)]
     Unknown(UnknownVariant),
 }
 

@@ -22,7 +22,7 @@ pub enum EmojiParent {
     /// An emoji whose server is gone.
     Detached,
     /// A kind this version of the library does not know, kept verbatim.
-    #[serde(skip)]
+    #[serde(untagged)]
     Unknown(UnknownVariant),
 }
 

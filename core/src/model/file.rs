@@ -82,7 +82,7 @@ pub enum FileMetadata {
         height: u64,
     },
     /// A kind this version of the library does not know, kept verbatim.
-    #[serde(skip)]
+    #[serde(untagged)]
     Unknown(UnknownVariant),
 }
 

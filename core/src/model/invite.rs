@@ -52,7 +52,7 @@ pub enum Invite {
         expires: Option<Timestamp>,
     },
     /// A kind this version of the library does not know, kept verbatim.
-    #[serde(skip)]
+    #[serde(untagged)]
     Unknown(UnknownVariant),
 }
 
@@ -131,7 +131,7 @@ pub enum InviteResponse {
         user_avatar: Option<Box<File>>,
     },
     /// A kind this version of the library does not know, kept verbatim.
-    #[serde(skip)]
+    #[serde(untagged)]
     Unknown(UnknownVariant),
 }
 
@@ -157,7 +157,7 @@ pub enum InviteJoinResponse {
         users: Vec<User>,
     },
     /// A kind this version of the library does not know, kept verbatim.
-    #[serde(skip)]
+    #[serde(untagged)]
     Unknown(UnknownVariant),
 }
 

@@ -182,7 +182,7 @@ pub enum SystemMessage {
         finished_at: Option<Timestamp>,
     },
     /// A kind this version of the library does not know, kept verbatim.
-    #[serde(skip)]
+    #[serde(untagged)]
     Unknown(UnknownVariant),
 }
 

@@ -89,7 +89,7 @@ pub enum ReportedContent {
         message_id: Option<MessageId>,
     },
     /// A kind this version of the library does not know, kept verbatim.
-    #[serde(skip)]
+    #[serde(untagged)]
     Unknown(UnknownVariant),
 }
 

@@ -18,11 +18,12 @@ macro_rules! unknown_object {
 }
 
 /// Implements `Serialize`/`Deserialize` for a tagged enum derived with
-/// `#[serde(remote = "Self")]` whose last variant is `#[serde(skip)] Unknown(..)`.
+/// `#[serde(remote = "Self")]` whose last variant is `#[serde(untagged)] Unknown(..)`.
 ///
-/// Decoding reads the object once into a document and looks at the tag: a known tag is
-/// decoded as that variant (a bad shape is an error saying what is wrong), anything else
-/// is kept verbatim in `Unknown`. `Unknown` is written back exactly as it came.
+/// Decoding is one pass: serde reads the object once and tries the tagged variants, then
+/// `Unknown`. An object whose tag is *known* but whose fields do not fit that variant would
+/// land in `Unknown` too; that is turned into an error naming the type and tag, so a broken
+/// known object is never mistaken for a new kind. `Unknown` is written back exactly as it came.
 macro_rules! checked_tagged_enum {
     ($name:ident, $tag:literal, $unknown:ident, [$($known:literal),* $(,)?]) => {
         impl $name {
@@ -42,18 +43,14 @@ macro_rules! checked_tagged_enum {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 use ::serde::de::Error;
-                let document = <::serde_json::Value as ::serde::Deserialize>::deserialize(d)?;
-                let known = match document.get($tag) {
-                    Some(::serde_json::Value::String(tag)) => Self::KNOWN_TAGS.contains(&tag.as_str()),
-                    Some(_) => return Err(D::Error::custom(concat!("`", $tag, "` is not a string"))),
-                    None => return Err(D::Error::missing_field($tag)),
-                };
-                if known {
-                    $name::deserialize(document).map_err(D::Error::custom)
-                } else {
-                    <$unknown as ::serde::Deserialize>::deserialize(document)
-                        .map($name::Unknown)
-                        .map_err(D::Error::custom)
+                match $name::deserialize(d)? {
+                    $name::Unknown(unknown) if Self::KNOWN_TAGS.contains(&unknown.kind.as_str()) => {
+                        Err(D::Error::custom(format!(
+                            concat!("malformed ", stringify!($name), " `{}`: its fields do not match"),
+                            unknown.kind
+                        )))
+                    }
+                    decoded => Ok(decoded),
                 }
             }
         }

@@ -1,7 +1,6 @@
 //! Frame encoding and decoding for the two gateway formats.
 
 use bytes::Bytes;
-use serde::Deserialize;
 
 use super::command::ClientMessage;
 use super::event::Event;

@@ -317,7 +317,8 @@ fn rate_limit_retries_are_bounded() {
 
 #[test]
 fn in_slowmode_is_returned_with_its_wait_not_retried_blindly() {
-    let rest = rest().with_retry_policy(RetryPolicy::default().rate_limit_retries(0));
+    // Even with retries allowed, a typed 429 goes straight back to the caller.
+    let rest = rest();
     let t0 = Instant::now();
     let channel = CHANNEL.parse().unwrap();
     let mut call = rest.call(&SendMessage::new(channel, "hi")).unwrap();
@@ -455,4 +456,29 @@ fn an_attempt_without_an_answer_times_out_and_is_retried_when_safe() {
         call.poll(t1),
         Step::Done(Err(Error::Transport(_)))
     ));
+}
+
+#[test]
+fn a_discriminator_change_limit_is_an_error_not_a_retry() {
+    let rest = rest();
+    let t0 = Instant::now();
+    let mut call = rest.call(&FetchSelf).unwrap();
+    expect_send(call.poll(t0));
+    call.handle_response(
+        t0,
+        response(
+            429,
+            &[],
+            r#"{"type":"DiscriminatorChangeRatelimited","location":"x"}"#,
+        ),
+    );
+    match call.poll(t0) {
+        Step::Done(Err(Error::Api(error))) => {
+            assert_eq!(
+                error.error,
+                stoat_core::http::ErrorType::DiscriminatorChangeRatelimited
+            )
+        }
+        other => panic!("{other:?}"),
+    }
 }

@@ -209,6 +209,12 @@ impl<T: DeserializeOwned> Call<T> {
                 limiter.on_response(&self.request.bucket, headers, now);
             }
             if status == StatusCode::TOO_MANY_REQUESTS {
+                // A typed 429 (`InSlowmode`, `DiscriminatorChangeRatelimited`) is not the rate
+                // limiter speaking: it goes back to the caller with its wait, never retried blindly.
+                if let error @ Error::Api(_) = super::rest::parse_error(status, response.body()) {
+                    drop(limiter);
+                    return self.finish(Err(error));
+                }
                 let retry_after = retry_after(response.body())
                     .or(headers.map(|h| h.reset_after))
                     .unwrap_or(crate::ratelimit::WINDOW);
@@ -224,13 +230,8 @@ impl<T: DeserializeOwned> Call<T> {
                     self.state = State::Queued;
                     return;
                 }
-                // A typed error body (e.g. InSlowmode) is more useful than a bare RateLimited.
-                let error = match super::rest::parse_error(status, response.body()) {
-                    error @ Error::Api(_) => error,
-                    _ => Error::RateLimited { retry_after },
-                };
                 drop(limiter);
-                return self.finish(Err(error));
+                return self.finish(Err(Error::RateLimited { retry_after }));
             }
         }
         if matches!(

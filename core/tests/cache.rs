@@ -223,3 +223,165 @@ fn user_updates_apply_presence_changes() {
     }
     assert!(!cache.user(BOT.parse().unwrap()).unwrap().online);
 }
+
+const OWNER: &str = "01M7YSZ8H1XVFKYWFT7NKJHCGM";
+const ROLE: &str = "01M7YT8ZHYG2HDQRHAZ49Q93D5";
+
+#[test]
+fn reactions_update_the_cached_message() {
+    let mut cache = Cache::default();
+    let id = msg_id(7);
+    cache.apply(&message(&id, "react to me"));
+    let react = |kind: &str, user: &str| {
+        event(&format!(
+            r#"{{"type":"{kind}","id":"{id}","channel_id":"{CHANNEL}","user_id":"{user}","emoji_id":"👍"}}"#
+        ))
+    };
+    assert!(matches!(
+        cache.apply(&react("MessageReact", OWNER)),
+        Change::MessageUpdated { before: Some(_) }
+    ));
+    cache.apply(&react("MessageReact", BOT));
+    let reactions = |cache: &Cache| {
+        cache
+            .message(id.parse().unwrap())
+            .unwrap()
+            .reactions
+            .get("👍")
+            .map(|u| u.len())
+    };
+    assert_eq!(reactions(&cache), Some(2));
+    match cache.apply(&react("MessageUnreact", BOT)) {
+        Change::MessageUpdated {
+            before: Some(before),
+        } => {
+            assert_eq!(before.reactions["👍"].len(), 2)
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(reactions(&cache), Some(1));
+    cache.apply(&event(&format!(
+        r#"{{"type":"MessageRemoveReaction","id":"{id}","channel_id":"{CHANNEL}","emoji_id":"👍"}}"#
+    )));
+    assert_eq!(reactions(&cache), None);
+}
+
+#[test]
+fn roles_are_created_updated_and_deleted_from_members_too() {
+    let mut cache = Cache::default();
+    cache.apply(&ready());
+    let created = event(&format!(
+        r#"{{"type":"ServerRoleUpdate","id":"{SERVER}","role_id":"{ROLE}","data":{{"id":"{ROLE}","name":"Mods","permissions":{{"a":0,"d":0}},"hoist":false,"rank":0}},"clear":[]}}"#
+    ));
+    assert_eq!(cache.apply(&created), Change::RoleUpdated { before: None });
+    let server = cache.server(SERVER.parse().unwrap()).unwrap();
+    assert_eq!(server.roles[&ROLE.parse().unwrap()].name, "Mods");
+
+    let renamed = event(&format!(
+        r#"{{"type":"ServerRoleUpdate","id":"{SERVER}","role_id":"{ROLE}","data":{{"name":"Moderators"}},"clear":[]}}"#
+    ));
+    match cache.apply(&renamed) {
+        Change::RoleUpdated {
+            before: Some(before),
+        } => assert_eq!(before.name, "Mods"),
+        other => panic!("{other:?}"),
+    }
+
+    cache.apply(&event(&format!(
+        r#"{{"type":"ServerMemberUpdate","id":{{"server":"{SERVER}","user":"{BOT}"}},"data":{{"roles":["{ROLE}"]}},"clear":[]}}"#
+    )));
+    let member = |cache: &Cache| {
+        cache
+            .member(SERVER.parse().unwrap(), BOT.parse().unwrap())
+            .unwrap()
+            .roles
+            .len()
+    };
+    assert_eq!(member(&cache), 1);
+    let deleted = event(&format!(
+        r#"{{"type":"ServerRoleDelete","id":"{SERVER}","role_id":"{ROLE}"}}"#
+    ));
+    match cache.apply(&deleted) {
+        Change::RoleDeleted {
+            before: Some(before),
+        } => assert_eq!(before.name, "Moderators"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(member(&cache), 0, "a deleted role leaves every member");
+}
+
+#[test]
+fn members_join_and_leave_and_leaving_yourself_forgets_the_server() {
+    let mut cache = Cache::default();
+    cache.apply(&ready());
+    let join = event(&format!(
+        r#"{{"type":"ServerMemberJoin","id":"{SERVER}","user":"{OWNER}","member":{{"_id":{{"server":"{SERVER}","user":"{OWNER}"}},"joined_at":"2026-11-21T10:30:00.000Z"}}}}"#
+    ));
+    assert_eq!(cache.apply(&join), Change::MemberJoined);
+    assert_eq!(cache.server_members(SERVER.parse().unwrap()).count(), 2);
+    let leave = |user: &str| {
+        event(&format!(
+            r#"{{"type":"ServerMemberLeave","id":"{SERVER}","user":"{user}","reason":"Kick"}}"#
+        ))
+    };
+    assert!(matches!(
+        cache.apply(&leave(OWNER)),
+        Change::MemberLeft { before: Some(_) }
+    ));
+    assert!(cache.server(SERVER.parse().unwrap()).is_some());
+    cache.apply(&leave(BOT));
+    assert!(cache.server(SERVER.parse().unwrap()).is_none());
+    assert!(cache.channel(CHANNEL.parse().unwrap()).is_none());
+}
+
+#[test]
+fn emojis_and_joined_servers_are_cached() {
+    let mut cache = Cache::default();
+    let fixture = |name: &str| {
+        event(
+            &std::fs::read_to_string(format!(
+                "{}/../conformance/fixtures/events/{name}.json",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .unwrap(),
+        )
+    };
+    assert!(matches!(
+        cache.apply(&fixture("ServerCreate")),
+        Change::ServerCreated { before: None }
+    ));
+    assert!(cache.server(SERVER.parse().unwrap()).is_some());
+    assert_eq!(cache.apply(&fixture("EmojiCreate")), Change::EmojiCreated);
+    let emoji = "01M7YTD0EM0J1000000000000E".parse().unwrap();
+    assert_eq!(cache.emoji(emoji).unwrap().name, "party");
+    let rename = event(
+        r#"{"type":"EmojiUpdate","id":"01M7YTD0EM0J1000000000000E","data":{"name":"fiesta"}}"#,
+    );
+    match cache.apply(&rename) {
+        Change::EmojiUpdated {
+            before: Some(before),
+        } => assert_eq!(before.name, "party"),
+        other => panic!("{other:?}"),
+    }
+    let delete = event(r#"{"type":"EmojiDelete","id":"01M7YTD0EM0J1000000000000E"}"#);
+    assert!(matches!(
+        cache.apply(&delete),
+        Change::EmojiDeleted { before: Some(_) }
+    ));
+    assert!(cache.emoji(emoji).is_none());
+}
+
+#[test]
+fn a_new_message_moves_the_channels_last_message() {
+    let mut cache = Cache::default();
+    cache.apply(&ready());
+    cache.apply(&message(&msg_id(9), "latest"));
+    assert_eq!(
+        cache
+            .channel(CHANNEL.parse().unwrap())
+            .unwrap()
+            .last_message_id()
+            .map(|m| m.to_string()),
+        Some(msg_id(9))
+    );
+}

@@ -3,13 +3,17 @@
 //! [`Cache::apply`] updates the cache from one event and returns a [`Change`] holding the
 //! value that was replaced or removed, so an event handler can compare before and after.
 
+mod apply;
+mod change;
+
 use std::collections::{HashMap, VecDeque};
 
 use bitflags::bitflags;
 
-use crate::gateway::Event;
-use crate::id::{ChannelId, MessageId, ServerId, UserId};
-use crate::model::{Channel, Member, MemberId, Message, Server, User};
+pub use change::Change;
+
+use crate::id::{ChannelId, EmojiId, MessageId, ServerId, UserId};
+use crate::model::{Channel, Emoji, Member, MemberId, Message, Server, User};
 
 bitflags! {
     /// Which kinds of object the cache keeps.
@@ -25,6 +29,8 @@ bitflags! {
         const MEMBERS = 1 << 3;
         /// Messages (bounded per channel).
         const MESSAGES = 1 << 4;
+        /// Custom emojis.
+        const EMOJIS = 1 << 5;
     }
 }
 
@@ -61,69 +67,6 @@ impl CacheConfig {
     }
 }
 
-/// What an event did to the cache. `before` is the value as it was before the event
-/// (`None` if it was not cached).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub enum Change {
-    /// The event does not touch the cache.
-    None,
-    /// The cache was (re)filled from `Ready`.
-    Ready,
-    /// A message was added.
-    MessageCreated,
-    /// A message was edited.
-    MessageUpdated {
-        /// The message before the edit.
-        before: Option<Box<Message>>,
-    },
-    /// A message was deleted.
-    MessageDeleted {
-        /// The deleted message.
-        before: Option<Box<Message>>,
-    },
-    /// Several messages were deleted.
-    MessagesDeleted {
-        /// The deleted messages that were cached.
-        before: Vec<Message>,
-    },
-    /// A channel appeared (`before` is set if it was already known).
-    ChannelCreated {
-        /// The previous copy.
-        before: Option<Box<Channel>>,
-    },
-    /// A channel changed.
-    ChannelUpdated {
-        /// The channel before the change.
-        before: Option<Box<Channel>>,
-    },
-    /// A channel was deleted (its cached messages went with it).
-    ChannelDeleted {
-        /// The deleted channel.
-        before: Option<Box<Channel>>,
-    },
-    /// A server changed.
-    ServerUpdated {
-        /// The server before the change.
-        before: Option<Box<Server>>,
-    },
-    /// A server was deleted or left (its channels and members went with it).
-    ServerDeleted {
-        /// The deleted server.
-        before: Option<Box<Server>>,
-    },
-    /// A member changed.
-    MemberUpdated {
-        /// The member before the change.
-        before: Option<Box<Member>>,
-    },
-    /// A user changed.
-    UserUpdated {
-        /// The user before the change.
-        before: Option<Box<User>>,
-    },
-}
-
 /// The cache.
 ///
 /// ```
@@ -151,6 +94,7 @@ pub struct Cache {
     servers: HashMap<ServerId, Server>,
     channels: HashMap<ChannelId, Channel>,
     members: HashMap<MemberId, Member>,
+    emojis: HashMap<EmojiId, Emoji>,
     messages: HashMap<MessageId, Message>,
     history: HashMap<ChannelId, VecDeque<MessageId>>,
 }
@@ -189,6 +133,16 @@ impl Cache {
         self.members.get(&MemberId { server, user })
     }
 
+    /// A custom emoji.
+    pub fn emoji(&self, id: EmojiId) -> Option<&Emoji> {
+        self.emojis.get(&id)
+    }
+
+    /// The cached members of a server.
+    pub fn server_members(&self, server: ServerId) -> impl Iterator<Item = &Member> {
+        self.members.values().filter(move |m| m.id.server == server)
+    }
+
     /// A message.
     pub fn message(&self, id: MessageId) -> Option<&Message> {
         self.messages.get(&id)
@@ -220,149 +174,6 @@ impl Cache {
 
     fn keeps(&self, resource: CacheResources) -> bool {
         self.config.resources.contains(resource)
-    }
-
-    /// Applies one event and reports what it replaced.
-    pub fn apply(&mut self, event: &Event) -> Change {
-        match event {
-            Event::Ready(ready) => {
-                self.users.clear();
-                self.servers.clear();
-                self.channels.clear();
-                self.members.clear();
-                self.current_user = ready.current_user().map(|u| u.id);
-                for user in ready.users.iter().flatten() {
-                    self.put_user(user);
-                }
-                if self.keeps(CacheResources::SERVERS) {
-                    for server in ready.servers.iter().flatten() {
-                        self.servers.insert(server.id, server.clone());
-                    }
-                }
-                if self.keeps(CacheResources::CHANNELS) {
-                    for channel in ready.channels.iter().flatten() {
-                        self.channels.insert(channel.id(), channel.clone());
-                    }
-                }
-                if self.keeps(CacheResources::MEMBERS) {
-                    for member in ready.members.iter().flatten() {
-                        self.members.insert(member.id, member.clone());
-                    }
-                }
-                // Messages of channels that are no longer visible go.
-                let channels = &self.channels;
-                let keep_all = !self.config.resources.contains(CacheResources::CHANNELS);
-                let messages = &mut self.messages;
-                self.history.retain(|channel, ids| {
-                    let keep = keep_all || channels.contains_key(channel);
-                    if !keep {
-                        for id in ids.iter() {
-                            messages.remove(id);
-                        }
-                    }
-                    keep
-                });
-                Change::Ready
-            }
-            Event::Message(message) => {
-                if let Some(user) = &message.user {
-                    self.put_user(user);
-                }
-                if let Some(member) = &message.member {
-                    if self.keeps(CacheResources::MEMBERS) {
-                        self.members.insert(member.id, (**member).clone());
-                    }
-                }
-                self.put_message(message);
-                Change::MessageCreated
-            }
-            Event::MessageUpdate {
-                id, data, clear, ..
-            } => {
-                let before = self.messages.get_mut(id).map(|message| {
-                    let before = Box::new(message.clone());
-                    message.apply(data, clear);
-                    before
-                });
-                Change::MessageUpdated { before }
-            }
-            Event::MessageDelete { id, channel } => Change::MessageDeleted {
-                before: self.remove_message(*channel, *id).map(Box::new),
-            },
-            Event::BulkMessageDelete { channel, ids } => Change::MessagesDeleted {
-                before: ids
-                    .iter()
-                    .filter_map(|id| self.remove_message(*channel, *id))
-                    .collect(),
-            },
-            Event::ChannelCreate(channel) => {
-                let before = if self.keeps(CacheResources::CHANNELS) {
-                    self.channels.insert(channel.id(), (**channel).clone())
-                } else {
-                    None
-                };
-                Change::ChannelCreated {
-                    before: before.map(Box::new),
-                }
-            }
-            Event::ChannelUpdate { id, data, clear } => {
-                let before = self.channels.get_mut(id).map(|channel| {
-                    let before = Box::new(channel.clone());
-                    channel.apply(data, clear);
-                    before
-                });
-                Change::ChannelUpdated { before }
-            }
-            Event::ChannelDelete { id } => {
-                self.forget_channel_messages(*id);
-                Change::ChannelDeleted {
-                    before: self.channels.remove(id).map(Box::new),
-                }
-            }
-            Event::ServerUpdate { id, data, clear } => {
-                let before = self.servers.get_mut(id).map(|server| {
-                    let before = Box::new(server.clone());
-                    server.apply(data, clear);
-                    before
-                });
-                Change::ServerUpdated { before }
-            }
-            Event::ServerDelete { id } => {
-                let gone: Vec<ChannelId> = self
-                    .channels
-                    .values()
-                    .filter(|c| c.server() == Some(*id))
-                    .map(Channel::id)
-                    .collect();
-                for channel in gone {
-                    self.channels.remove(&channel);
-                    self.forget_channel_messages(channel);
-                }
-                self.members.retain(|member, _| member.server != *id);
-                Change::ServerDeleted {
-                    before: self.servers.remove(id).map(Box::new),
-                }
-            }
-            Event::ServerMemberUpdate { id, data, clear } => {
-                let before = self.members.get_mut(id).map(|member| {
-                    let before = Box::new(member.clone());
-                    member.apply(data, clear);
-                    before
-                });
-                Change::MemberUpdated { before }
-            }
-            Event::UserUpdate {
-                id, data, clear, ..
-            } => {
-                let before = self.users.get_mut(id).map(|user| {
-                    let before = Box::new(user.clone());
-                    user.apply(data, clear);
-                    before
-                });
-                Change::UserUpdated { before }
-            }
-            _ => Change::None,
-        }
     }
 
     fn put_user(&mut self, user: &User) {

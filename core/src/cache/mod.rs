@@ -5,6 +5,7 @@
 
 mod apply;
 mod change;
+pub mod permissions;
 
 use std::collections::{HashMap, VecDeque};
 
@@ -13,7 +14,9 @@ use bitflags::bitflags;
 pub use change::Change;
 
 use crate::id::{ChannelId, EmojiId, MessageId, ServerId, UserId};
-use crate::model::{Channel, Emoji, Member, MemberId, Message, Server, User};
+use crate::model::{
+    Channel, Emoji, Member, MemberId, Message, Permissions, Server, Timestamp, User,
+};
 
 bitflags! {
     /// Which kinds of object the cache keeps.
@@ -141,6 +144,48 @@ impl Cache {
     /// The cached members of a server.
     pub fn server_members(&self, server: ServerId) -> impl Iterator<Item = &Member> {
         self.members.values().filter(move |m| m.id.server == server)
+    }
+
+    /// What `user` may do in `channel`, from what is cached (see [`permissions`]).
+    /// `None` if the channel is not cached. `now` decides whether a timeout is still running.
+    pub fn permissions_in(
+        &self,
+        channel: ChannelId,
+        user: UserId,
+        now: Timestamp,
+    ) -> Option<Permissions> {
+        let channel = self.channels.get(&channel)?;
+        let server = channel.server().and_then(|id| self.servers.get(&id));
+        let member = server.and_then(|s| self.members.get(&MemberId { server: s.id, user }));
+        let privileged = self.users.get(&user).is_some_and(|u| u.privileged);
+        let other = channel
+            .recipients()
+            .iter()
+            .find(|id| **id != user)
+            .and_then(|id| self.users.get(id));
+        Some(permissions::channel_permissions(
+            channel, user, server, member, privileged, other, now,
+        ))
+    }
+
+    /// What `user` may do server-wide, from what is cached.
+    pub fn server_permissions(
+        &self,
+        server: ServerId,
+        user: UserId,
+        now: Timestamp,
+    ) -> Option<Permissions> {
+        let server = self.servers.get(&server)?;
+        let member = self.members.get(&MemberId {
+            server: server.id,
+            user,
+        })?;
+        Some(permissions::server_permissions(
+            server,
+            member,
+            self.users.get(&user),
+            now,
+        ))
     }
 
     /// A message.

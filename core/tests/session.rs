@@ -461,3 +461,36 @@ fn a_base_url_without_a_path_gets_a_root_path() {
         assert_eq!(config.connect_url(), expected);
     }
 }
+
+#[test]
+fn subscriptions_are_renewed_at_most_every_ten_minutes_and_never_sent_by_bots() {
+    let server = "01M7YSZ8V8HNB362Z1HYDP0RXY".parse().unwrap();
+    let mut user = Session::new(SessionConfig::new("ws://g/", Token::session("s")));
+    let t0 = Instant::now();
+    user.start(t0);
+    user.handle_connected(t0);
+    user.handle_message(t0, text(READY));
+    drain(&mut user);
+    user.send(Command::Subscribe { server_id: server });
+    user.send(Command::Subscribe { server_id: server });
+    assert_eq!(
+        sent_texts(&drain(&mut user)).len(),
+        1,
+        "the repeat is dropped"
+    );
+    user.handle_timeout(t0 + Duration::from_secs(601));
+    drain(&mut user);
+    user.send(Command::Subscribe { server_id: server });
+    assert_eq!(
+        sent_texts(&drain(&mut user)),
+        [format!(
+            r#"{{"type":"Subscribe","server_id":"{}"}}"#,
+            server
+        )]
+    );
+
+    let t0 = Instant::now();
+    let mut bot = ready_session(t0);
+    bot.send(Command::Subscribe { server_id: server });
+    assert!(sent_texts(&drain(&mut bot)).is_empty());
+}

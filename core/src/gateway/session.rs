@@ -7,6 +7,7 @@ use super::codec::{decode, encode, DecodeError, WsMessage};
 use super::command::{ClientMessage, Command};
 use super::config::SessionConfig;
 use super::event::{Event, GatewayError, PingData};
+use crate::id::ServerId;
 
 /// Something the driver must do, or an event for the user.
 // Outputs are moved out once, right away; boxing the event would cost an allocation per event.
@@ -104,7 +105,16 @@ pub struct Session {
     failed_attempts: u32,
     latency: Option<Duration>,
     connections: u64,
+    /// The latest instant any input carried: the session's idea of "now" for `send`.
+    last_input: Option<Instant>,
+    /// Servers subscribed on the current connection, and when.
+    subscriptions: Vec<(ServerId, Instant)>,
 }
+
+/// The server keeps at most this many subscriptions per connection (an LRU)...
+const MAX_SUBSCRIPTIONS: usize = 5;
+/// ...each for 15 minutes; the docs ask clients to renew at most every 10 minutes.
+const SUBSCRIPTION_RENEWAL: Duration = Duration::from_secs(10 * 60);
 
 impl Session {
     /// Creates an idle session.
@@ -120,6 +130,8 @@ impl Session {
             failed_attempts: 0,
             latency: None,
             connections: 0,
+            last_input: None,
+            subscriptions: Vec::new(),
         }
     }
 
@@ -130,6 +142,7 @@ impl Session {
 
     /// Starts connecting. Does nothing unless the session is idle.
     pub fn start(&mut self, now: Instant) {
+        self.last_input = Some(now);
         if matches!(self.state, State::Idle) {
             self.begin_connect(now);
         }
@@ -171,10 +184,13 @@ impl Session {
 
     /// The connection opened.
     pub fn handle_connected(&mut self, now: Instant) {
+        self.last_input = Some(now);
         if !matches!(self.state, State::Connecting { .. }) {
             return;
         }
         self.connections += 1;
+        // A new connection starts with no subscriptions on the server side.
+        self.subscriptions.clear();
         tracing::debug!(connection = self.connections, "gateway connected");
         self.state = State::Open {
             handshake_deadline: Some(now + self.config.handshake_timeout),
@@ -192,6 +208,7 @@ impl Session {
 
     /// The connection attempt failed.
     pub fn handle_connect_failed(&mut self, now: Instant) {
+        self.last_input = Some(now);
         if matches!(self.state, State::Connecting { .. }) {
             tracing::debug!("gateway connection attempt failed");
             self.schedule_reconnect(now);
@@ -200,6 +217,7 @@ impl Session {
 
     /// The open connection was lost (closed by the server, a network error, ...).
     pub fn handle_disconnected(&mut self, now: Instant) {
+        self.last_input = Some(now);
         if matches!(self.state, State::Open { .. } | State::Connecting { .. }) {
             tracing::debug!("gateway connection lost");
             self.schedule_reconnect(now);
@@ -208,6 +226,7 @@ impl Session {
 
     /// A whole message arrived on the open connection.
     pub fn handle_message(&mut self, now: Instant, message: WsMessage) {
+        self.last_input = Some(now);
         if !matches!(self.state, State::Open { .. }) {
             return;
         }
@@ -222,6 +241,7 @@ impl Session {
 
     /// A deadline from [`poll_timeout`](Self::poll_timeout) may have passed.
     pub fn handle_timeout(&mut self, now: Instant) {
+        self.last_input = Some(now);
         match self.state {
             State::Connecting { deadline } if now >= deadline => {
                 tracing::debug!("gateway connection attempt timed out");
@@ -251,6 +271,11 @@ impl Session {
 
     /// Sends a command now if the session is ready, otherwise keeps it until it is.
     pub fn send(&mut self, command: Command) {
+        if let Command::Subscribe { server_id } = command {
+            if !self.should_subscribe(server_id) {
+                return;
+            }
+        }
         if self.state() == SessionState::Ready {
             let frame = encode(self.config.format, &ClientMessage::Command(command));
             self.outputs.push_back(Output::Send(frame));
@@ -261,6 +286,31 @@ impl Session {
             }
             self.queued_commands.push_back(command);
         }
+    }
+
+    /// `Subscribe` does nothing for bots (they receive every member update already) and
+    /// needs renewing only every 10 minutes per server; the server remembers 5 at most.
+    fn should_subscribe(&mut self, server: ServerId) -> bool {
+        if self.config.token.is_bot() {
+            tracing::debug!(%server, "Subscribe has no effect for bots; not sent");
+            return false;
+        }
+        let Some(now) = self.last_input else {
+            return true;
+        };
+        if let Some(at) = self.subscriptions.iter().position(|(s, _)| *s == server) {
+            let (_, sent) = self.subscriptions[at];
+            if now.saturating_duration_since(sent) < SUBSCRIPTION_RENEWAL {
+                return false;
+            }
+            self.subscriptions.remove(at);
+        }
+        if self.subscriptions.len() >= MAX_SUBSCRIPTIONS {
+            // The server evicts its least recently used entry; so do we.
+            self.subscriptions.remove(0);
+        }
+        self.subscriptions.push((server, now));
+        true
     }
 
     /// Ends the session: the connection is closed and no reconnect follows.

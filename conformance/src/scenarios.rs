@@ -7,10 +7,11 @@
 
 use std::time::{Duration, Instant};
 
+use stoat_core::cdn::{Tag, Upload};
 use stoat_core::client::{ClientConfig, Update};
 use stoat_core::gateway::{Backoff, CloseReason, Command, Event, Format, SessionConfig};
 use stoat_core::http::routes::{FetchSelf, SendMessage};
-use stoat_core::http::{Error, Request};
+use stoat_core::http::{Error, Request, RetryPolicy, TransportErrorKind};
 use stoat_core::{Change, Endpoints, Token};
 
 use crate::{FakeConfig, FakeServer};
@@ -367,6 +368,73 @@ pub fn logout_ends_the_session<H: Harness>() {
     client.shutdown();
 }
 
+/// The gateway and file-server URLs are discovered from the API's `GET /`.
+pub fn discovery_from_the_api<H: Harness>() {
+    let server = server();
+    let config = ClientConfig::new(Token::bot(server.bot_token()))
+        .discover(server.api_url())
+        .session(fast);
+    let mut client: H = connect(config);
+    wait_for(&mut client, "Ready", is_ready);
+    let root = server
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/")
+        .expect("GET / was requested");
+    assert!(
+        !root
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("x-bot-token")),
+        "GET / is public: no token sent"
+    );
+    client.shutdown();
+}
+
+/// A file is uploaded to the file server with the tag's bucket, and its id comes back.
+pub fn upload_a_file<H: Harness>() {
+    let server = server();
+    let client: H = connect(config(&server, Token::bot(server.bot_token())));
+    let upload = Upload::new(
+        Tag::Attachments,
+        "notes.txt",
+        "text/plain",
+        b"hello".to_vec(),
+    )
+    .expect("a valid upload");
+    let uploaded = client
+        .execute(upload)
+        .unwrap_or_else(|e| panic!("[{}] upload failed: {e}", H::RUNTIME));
+    assert!(!uploaded.id.is_empty());
+    let seen = server
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "POST" && r.path == "/attachments")
+        .expect("the upload reached the file server");
+    assert_eq!(seen.status, 200);
+    client.shutdown();
+}
+
+/// A request that gets no answer fails after the configured timeout instead of hanging.
+pub fn unanswered_requests_time_out<H: Harness>() {
+    let server = server();
+    let config = config(&server, Token::bot(server.bot_token())).retry(
+        RetryPolicy::default()
+            .request_timeout(Duration::from_millis(300))
+            .transient_retries(0, Duration::from_millis(10)),
+    );
+    let client: H = connect(config);
+    server.set_response_delay(Duration::from_secs(3));
+    let started = Instant::now();
+    match client.execute(FetchSelf) {
+        Err(Error::Transport(error)) => assert_eq!(error.kind, TransportErrorKind::Ambiguous),
+        other => panic!("[{}] expected a timeout, got {other:?}", H::RUNTIME),
+    }
+    assert!(started.elapsed() < Duration::from_secs(2));
+    server.set_response_delay(Duration::ZERO);
+    client.shutdown();
+}
+
 /// Expands to one `#[test]` per scenario for the given [`Harness`].
 #[macro_export]
 macro_rules! scenario_suite {
@@ -384,6 +452,9 @@ macro_rules! scenario_suite {
             typing_commands,
             graceful_shutdown,
             logout_ends_the_session,
+            discovery_from_the_api,
+            upload_a_file,
+            unanswered_requests_time_out,
         );
     };
     (@tests $harness:ty; $($name:ident),* $(,)?) => {

@@ -79,7 +79,7 @@ pub struct GatewayError {
     pub location: Option<String>,
     /// Any other fields the error carries.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Box<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// An event whose `type` this version of the library does not know, kept verbatim.
@@ -90,7 +90,7 @@ pub struct UnknownEvent {
     pub name: String,
     /// Every other field.
     #[serde(flatten)]
-    pub payload: serde_json::Map<String, serde_json::Value>,
+    pub payload: Box<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// A gateway event from the server.

@@ -12,7 +12,7 @@ macro_rules! unknown_object {
             pub kind: String,
             /// Every other field, verbatim.
             #[serde(flatten)]
-            pub fields: ::serde_json::Map<String, ::serde_json::Value>,
+            pub fields: Box<::serde_json::Map<String, ::serde_json::Value>>,
         }
     };
 }

@@ -15,8 +15,22 @@ pub struct PushSubscribe {
 }
 
 impl PushSubscribe {
+    /// Subscribes the push service `endpoint` with the browser's `p256dh` key and `auth`
+    /// secret.
+    pub fn new(
+        endpoint: impl Into<String>,
+        p256dh: impl Into<String>,
+        auth: impl Into<String>,
+    ) -> Self {
+        Self::with(WebPushSubscription {
+            endpoint: endpoint.into(),
+            p256dh: p256dh.into(),
+            auth: auth.into(),
+        })
+    }
+
     /// Subscribes with `subscription`.
-    pub fn new(subscription: WebPushSubscription) -> Self {
+    pub fn with(subscription: WebPushSubscription) -> Self {
         Self { subscription }
     }
 }

@@ -8,9 +8,7 @@ use http::Method;
 use stoat_core::auth::{Secret, Token};
 use stoat_core::http::routes::{self, *};
 use stoat_core::http::{Error, PreparedRequest, Request, Rest, Route};
-use stoat_core::model::{
-    ContentReportReason, MfaResponse, Permissions, Presence,
-};
+use stoat_core::model::{ContentReportReason, MfaResponse, Permissions, Presence};
 
 const CHANNEL: &str = "01M7YSZ8V81AWBPFRM30NYSV34";
 const MESSAGE: &str = "01M7YT8F8NBH98W6P4028C2GH8";
@@ -150,8 +148,13 @@ fn samples() -> Vec<Sample> {
         sample(UnpinMessage::new(channel, message).reason("r")),
         sample(RemoveReaction::new(channel, message, "👍")),
         sample(
-            SetChannelRolePermissions::new(channel, role, Permissions::empty(), Permissions::empty())
-                .reason("r"),
+            SetChannelRolePermissions::new(
+                channel,
+                role,
+                Permissions::empty(),
+                Permissions::empty(),
+            )
+            .reason("r"),
         ),
         sample(
             SetChannelDefaultPermissions::server_channel(
@@ -207,7 +210,10 @@ fn samples() -> Vec<Sample> {
         sample(EditEmoji::new(emoji, "party").reason("r")),
         sample(FetchEmoji::new(emoji)),
         // Safety.
-        sample(ReportContent::message(message, ContentReportReason::SpamAbuse)),
+        sample(ReportContent::message(
+            message,
+            ContentReportReason::SpamAbuse,
+        )),
         // Account.
         sample(ChangeEmail::new("a@b.c", secret("pw")).mfa_ticket(ticket())),
         sample(ChangePassword::new(secret("new"), secret("old")).mfa_ticket(ticket())),
@@ -221,7 +227,10 @@ fn samples() -> Vec<Sample> {
         sample(SendPasswordReset::new("a@b.c")),
         sample(VerifyEmail::new(secret("code"))),
         // Session.
-        sample(EditSession::new("01M7YTD1B2C3D4E5F6G7H8J9KM".into(), "laptop")),
+        sample(EditSession::new(
+            "01M7YTD1B2C3D4E5F6G7H8J9KM".into(),
+            "laptop",
+        )),
         sample(FetchSessions),
         sample(Login::email("a@b.c", secret("pw"))),
         sample(Logout),
@@ -264,7 +273,10 @@ fn samples() -> Vec<Sample> {
 }
 
 fn rest() -> Rest {
-    Rest::new("https://api.stoat.chat", Some(Token::session("session-token")))
+    Rest::new(
+        "https://api.stoat.chat",
+        Some(Token::session("session-token")),
+    )
 }
 
 #[test]
@@ -281,13 +293,19 @@ fn the_request_types_are_exactly_the_server_routes() {
     let mut typed = BTreeMap::new();
     for (name, route) in routes::all() {
         let key = (route.method.to_string(), route.path.to_owned());
-        assert!(server.contains(&key), "{name}: {key:?} is not a server route");
+        assert!(
+            server.contains(&key),
+            "{name}: {key:?} is not a server route"
+        );
         if let Some(other) = typed.insert(key.clone(), name) {
             panic!("{key:?} has two request types: {other} and {name}");
         }
     }
     let missing: Vec<_> = server.iter().filter(|k| !typed.contains_key(*k)).collect();
-    assert!(missing.is_empty(), "routes without a request type: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "routes without a request type: {missing:?}"
+    );
     assert_eq!(routes::all().len(), 125);
 }
 
@@ -301,7 +319,10 @@ fn there_is_one_sample_per_request_type() {
     for s in samples() {
         let key = format!("{} {}", s.route.method, s.route.path);
         assert_eq!(registered.get(&key), Some(&s.name), "{key}");
-        assert!(sampled.insert(key.clone(), s.name).is_none(), "{key} sampled twice");
+        assert!(
+            sampled.insert(key.clone(), s.name).is_none(),
+            "{key} sampled twice"
+        );
     }
     assert_eq!(sampled, registered);
 }
@@ -399,7 +420,11 @@ fn bodies_are_json_objects_for_every_route_that_sends_one() {
         if prepared.body.is_empty() {
             continue;
         }
-        assert_eq!(prepared.headers["content-type"], "application/json", "{}", s.name);
+        assert_eq!(
+            prepared.headers["content-type"], "application/json",
+            "{}",
+            s.name
+        );
         let body: serde_json::Value = serde_json::from_slice(&prepared.body).unwrap();
         assert!(body.is_object(), "{}: {body}", s.name);
     }

@@ -279,6 +279,18 @@ impl EditMember {
         self
     }
 
+    /// Removes the voice mute (the server resets it to `true`).
+    pub fn clear_can_publish(mut self) -> Self {
+        self.can_publish = Edit::Clear;
+        self
+    }
+
+    /// Removes the voice deafen (the server resets it to `true`).
+    pub fn clear_can_receive(mut self) -> Self {
+        self.can_receive = Edit::Clear;
+        self
+    }
+
     /// Moves the member to the voice channel `channel`.
     pub fn voice_channel(mut self, channel: ChannelId) -> Self {
         self.voice_channel = Edit::Set(channel);

@@ -14,9 +14,9 @@ use crate::model::{
 /// The body of a new message (`DataMessageSend`), shared by [`SendMessage`] and
 /// [`ExecuteWebhook`](super::ExecuteWebhook).
 ///
-/// Checked before sending: content at most 2000 bytes (together with the embed
+/// Checked before sending: not empty, content at most 2000 bytes (together with the embed
 /// descriptions), at most 5 replies, 5 attachments and 5 embeds, embed and masquerade field
-/// lengths, and flags within the settable bits.
+/// lengths, restricted reactions that offer some, and flags within the settable bits.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DataMessageSend {
@@ -67,6 +67,15 @@ impl DataMessageSend {
         validate::content_and_embeds(self.content.as_deref(), &self.embeds)?;
         if let Some(masquerade) = &self.masquerade {
             validate::masquerade(masquerade)?;
+        }
+        if let Some(interactions) = &self.interactions {
+            let offered = interactions.reactions.as_deref().unwrap_or_default();
+            if interactions.restrict_reactions && offered.is_empty() {
+                return Err(ValidationError::Invalid {
+                    field: "interactions",
+                    reason: "restricting reactions needs at least one offered reaction".into(),
+                });
+            }
         }
         if let Some(flags) = self.flags {
             if flags.bits() > 7 {

@@ -64,11 +64,14 @@ fn expectations() -> HashMap<(String, String), Expected> {
         .collect()
 }
 
+/// Builds the HTTP request of one typed request.
+type Prepare = Box<dyn Fn(&Rest) -> Result<PreparedRequest, Error>>;
+
 /// A request of some type, erased: its name, its route and how to build it.
 struct Sample {
     name: &'static str,
     route: Route,
-    prepare: Box<dyn Fn(&Rest) -> Result<PreparedRequest, Error>>,
+    prepare: Prepare,
 }
 
 fn sample<R: Request + 'static>(request: R) -> Sample {

@@ -19,7 +19,7 @@
 //!
 //! | module | routes |
 //! |---|---|
-//! | [`root`](FetchInstance) | `GET /` |
+//! | root | `GET /` |
 //! | users | `/users`: users, profiles, relationships, DMs |
 //! | bots | `/bots` |
 //! | channels | `/channels/{id}`: channels, groups, permissions, read state, voice; server channel creation |

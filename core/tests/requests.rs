@@ -389,8 +389,8 @@ fn cases() -> BTreeMap<&'static str, Build> {
                 .user(owner())
                 .target(ch())
                 .action("MessageDelete")
-                .before(M2)
-                .after(MSG)
+                .before(M2.parse().unwrap())
+                .after(MSG.parse().unwrap())
                 .limit(50),
         ),
     );
@@ -886,4 +886,36 @@ fn captured_request_bodies_are_reproduced() {
         checked += 1;
     }
     assert!(checked >= 20, "only {checked} captured shapes");
+}
+
+#[test]
+fn secrets_stay_out_of_debug_output() {
+    let debug = [
+        format!("{:?}", ExecuteWebhook::new(wh(), s("hook-secret"), "hi")),
+        format!("{:?}", ChangeUsername::new("name", s("hook-secret"))),
+        format!("{:?}", Login::email("a@example.com", s("hook-secret"))),
+        format!("{:?}", DeleteAccount::new(s("hook-secret"))),
+        format!(
+            "{:?}",
+            EditServer::new(srv()).transfer_ownership(owner(), s("hook-secret"))
+        ),
+    ];
+    for text in debug {
+        assert!(!text.contains("hook-secret"), "{text}");
+    }
+}
+
+#[test]
+fn edit_fields_convert_from_options() {
+    assert_eq!(Edit::from(Some(3)), Edit::Set(3));
+    assert_eq!(Edit::<u8>::from(None), Edit::Clear);
+    assert!(Edit::<u8>::default().is_unchanged());
+    assert_eq!(Edit::Set("x").as_set(), Some(&"x"));
+    assert!(Edit::<u8>::Clear.is_clear());
+    // A field set to its "empty" value is still a set, not a clear.
+    let body = Rest::new("https://api.stoat.chat", None)
+        .prepare(&EditMember::new(srv(), bot_user()).roles(Vec::new()))
+        .unwrap()
+        .body;
+    assert_eq!(&body[..], br#"{"roles":[]}"#);
 }

@@ -12,7 +12,7 @@ use super::edit::{Edit, JsonBody};
 use super::validate;
 use crate::auth::Secret;
 use crate::http::{path, Body, Request, RequestParts, Route, ValidationError};
-use crate::id::{FileId, ServerId, UserId};
+use crate::id::{AuditLogEntryId, FileId, ServerId, UserId};
 use crate::model::{
     AuditLogQueryResponse, Category, Channel, CreateServerLegacyResponse, FieldsServer,
     Permissions, Server, ServerFlags, SystemMessageChannels,
@@ -554,9 +554,9 @@ pub struct QueryAuditLogs {
     /// Only this kind of action (`?type=`, e.g. `"MessageDelete"`, `"BanCreate"`).
     pub action: Option<String>,
     /// Entries older than this one (`?before=`).
-    pub before: Option<String>,
+    pub before: Option<AuditLogEntryId>,
     /// Entries newer than this one (`?after=`).
-    pub after: Option<String>,
+    pub after: Option<AuditLogEntryId>,
     /// At most this many entries (`?limit=`).
     pub limit: Option<u32>,
 }
@@ -594,14 +594,14 @@ impl QueryAuditLogs {
     }
 
     /// Entries before the entry `id`.
-    pub fn before(mut self, id: impl fmt::Display) -> Self {
-        self.before = Some(id.to_string());
+    pub fn before(mut self, id: AuditLogEntryId) -> Self {
+        self.before = Some(id);
         self
     }
 
     /// Entries after the entry `id`.
-    pub fn after(mut self, id: impl fmt::Display) -> Self {
-        self.after = Some(id.to_string());
+    pub fn after(mut self, id: AuditLogEntryId) -> Self {
+        self.after = Some(id);
         self
     }
 
@@ -623,15 +623,17 @@ impl Request for QueryAuditLogs {
         if let Some(user) = self.user {
             query.push(("user", user.to_string()));
         }
-        for (key, value) in [
-            ("target", &self.target),
-            ("type", &self.action),
-            ("before", &self.before),
-            ("after", &self.after),
-        ] {
-            if let Some(value) = value {
-                query.push((key, value.clone()));
-            }
+        if let Some(target) = &self.target {
+            query.push(("target", target.clone()));
+        }
+        if let Some(action) = &self.action {
+            query.push(("type", action.clone()));
+        }
+        if let Some(id) = self.before {
+            query.push(("before", id.to_string()));
+        }
+        if let Some(id) = self.after {
+            query.push(("after", id.to_string()));
         }
         if let Some(limit) = self.limit {
             query.push(("limit", limit.to_string()));

@@ -33,13 +33,12 @@ fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
 /// A `size`×`size` RGB PNG filled with `rgb`.
 pub(crate) fn solid(size: u16, rgb: [u8; 3]) -> Vec<u8> {
     let side = usize::from(size);
-    let mut raw = Vec::with_capacity(side * (1 + side * 3));
+    // Each scanline: filter type 0 (none), then the pixels.
+    let mut line = vec![0_u8];
     for _ in 0..side {
-        raw.push(0); // filter: none
-        for _ in 0..side {
-            raw.extend_from_slice(&rgb);
-        }
+        line.extend_from_slice(&rgb);
     }
+    let raw = line.repeat(side);
     let mut zlib = vec![0x78, 0x01];
     let mut blocks = raw.chunks(65_535).peekable();
     while let Some(block) = blocks.next() {

@@ -49,6 +49,35 @@ use state::{ConnCommand, Shared, Urls};
 /// let message = server.inject_user_message(server.channel_id(), "hello bot");
 /// assert_eq!(message["content"], "hello bot");
 /// ```
+///
+/// # Management routes
+///
+/// Besides messages, the REST API serves what bots use most, with the real bodies, events
+/// (in the captured order), error bodies and rate-limit buckets:
+///
+/// * channels: `PATCH`/`DELETE /channels/{id}`, `PUT /channels/{id}/permissions/{role|default}`,
+///   `POST /channels/{id}/invites`, `GET /channels/{id}/members`,
+///   `POST`/`GET /channels/{id}/webhooks`;
+/// * servers: `PATCH /servers/{id}`, `POST /servers/{id}/channels`,
+///   `PUT /servers/{id}/permissions/{role|default}`, `GET /servers/{id}/invites`,
+///   `GET /servers/{id}/emojis`; roles (`POST …/roles`, `GET`/`PATCH`/`DELETE …/roles/{id}`,
+///   `PATCH …/roles/ranks`); members (`PATCH`/`DELETE …/members/{id}`); bans
+///   (`PUT`/`DELETE …/bans/{id}`, `GET …/bans`);
+/// * `GET`/`POST`/`DELETE /invites/{code}`; `PUT`/`GET`/`PATCH`/`DELETE /custom/emoji/{id}`;
+/// * `GET /bots/@me`, `GET`/`PATCH /bots/{id}`, `GET`/`POST /bots/{id}/invite`;
+/// * `PATCH /users/{id}`, `GET /users/{id}/profile|dm|flags|default_avatar`, `GET /users/dms`;
+/// * every `/webhooks` route but the GitHub one (`webhooks_enabled` is on).
+///
+/// Permissions follow the real calculation: the owner may do everything, the bot has the
+/// server's default permissions plus what its roles grant. Gateway visibility follows
+/// bonfire: a `ChannelUpdate` that hides or shows a channel arrives as `ChannelDelete` or
+/// `ChannelCreate`, and role or default-permission changes that flip channels arrive as
+/// `Bulk` (only for roles the connection saw in its `Ready`, as captured).
+///
+/// Known differences: ownership transfer accepts any `X-MFA-Ticket`; voice, audit logs and
+/// privileged fields are not modelled (`LiveKitUnavailable`, `NotPrivileged`); deleting a
+/// role removes its overrides from every channel (the real server's MongoDB update touches
+/// one); validation messages list length/range parameters in a fixed order.
 pub struct FakeServer {
     shared: Arc<Shared>,
     bot_token: String,

@@ -426,6 +426,36 @@ mod tests {
         )
         .unwrap();
         assert_eq!(params[2], "👍");
+        for (method, path, pattern) in [
+            (Method::GET, "/users/dms", "/users/dms"),
+            (Method::GET, "/bots/@me", "/bots/@me"),
+            (
+                Method::PATCH,
+                "/servers/S/roles/ranks",
+                "/servers/{}/roles/ranks",
+            ),
+            (Method::PATCH, "/servers/S/roles/R", "/servers/{}/roles/{}"),
+            (
+                Method::PUT,
+                "/channels/C/permissions/default",
+                "/channels/{}/permissions/default",
+            ),
+            (
+                Method::PUT,
+                "/channels/C/permissions/R",
+                "/channels/{}/permissions/{}",
+            ),
+            (
+                Method::PUT,
+                "/servers/S/permissions/default",
+                "/servers/{}/permissions/default",
+            ),
+            (Method::POST, "/webhooks/W/T", "/webhooks/{}/{}"),
+            (Method::DELETE, "/webhooks/W/T/M", "/webhooks/{}/{}/{}"),
+        ] {
+            assert_eq!(find_route(&method, path).unwrap().0.path, pattern, "{path}");
+        }
+        assert!(find_route(&Method::POST, "/webhooks/W/T/github").is_none());
         assert!(find_route(&Method::GET, "/this/route/does/not/exist").is_none());
         assert!(find_route(&Method::GET, "/channels/%FF").is_none());
     }

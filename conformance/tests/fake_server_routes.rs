@@ -1659,3 +1659,64 @@ async fn webhook_routes_messages_and_events() {
     assert!(server.webhooks(CHANNEL).is_empty());
     expect_quiet(&mut bot).await;
 }
+
+// ---------------------------------------------------------------------------------------
+// Robustness
+
+#[tokio::test]
+async fn new_routes_survive_bad_input() {
+    let server = start();
+    let api = Api { server: &server };
+    let routes = [
+        ("PATCH", format!("/channels/{CHANNEL}")),
+        ("PUT", format!("/channels/{CHANNEL}/permissions/default")),
+        ("PUT", format!("/channels/{CHANNEL}/permissions/{UNKNOWN}")),
+        ("POST", format!("/channels/{CHANNEL}/webhooks")),
+        ("PATCH", format!("/servers/{SERVER}")),
+        ("POST", format!("/servers/{SERVER}/channels")),
+        ("POST", format!("/servers/{SERVER}/roles")),
+        ("PATCH", format!("/servers/{SERVER}/roles/ranks")),
+        ("PATCH", format!("/servers/{SERVER}/roles/{UNKNOWN}")),
+        ("PUT", format!("/servers/{SERVER}/permissions/default")),
+        ("PATCH", format!("/servers/{SERVER}/members/{BOT}")),
+        ("PUT", format!("/servers/{SERVER}/bans/{BOT}")),
+        ("PUT", format!("/custom/emoji/{UNKNOWN}")),
+        ("PATCH", format!("/custom/emoji/{UNKNOWN}")),
+        ("PATCH", "/users/@me".to_owned()),
+        ("PATCH", format!("/bots/{BOT}")),
+        ("POST", format!("/bots/{BOT}/invite")),
+        ("PATCH", format!("/webhooks/{UNKNOWN}")),
+        ("POST", format!("/webhooks/{UNKNOWN}/token")),
+        ("PATCH", format!("/webhooks/{UNKNOWN}/token/{UNKNOWN}")),
+    ];
+    let bodies: [&[u8]; 8] = [
+        b"{",
+        b"[]",
+        b"null",
+        b"{\"name\":5}",
+        b"{\"permissions\":{\"allow\":-1,\"deny\":0}}",
+        b"{\"remove\":[\"Nope\"]}",
+        b"{\"ranks\":[\"a\",\"a\"]}",
+        b"{\"timeout\":\"yesterday\",\"roles\":[]}",
+    ];
+    let owner = ("X-Session-Token", server.user_token());
+    for (method, path) in &routes {
+        for body in bodies {
+            let response = raw(&server.api_url(), method, path, &[owner], Some(body)).await;
+            assert!(
+                (200..500).contains(&response.status),
+                "{method} {path} {}: {}",
+                String::from_utf8_lossy(body),
+                response.status
+            );
+        }
+    }
+    for path in [
+        "/users/%F0%9F%91%8D/default_avatar",
+        "/users/x/flags",
+        "/invites/%00",
+    ] {
+        assert!(api.get(As::Nobody, path).await.status < 500, "{path}");
+    }
+    assert_eq!(api.get(As::Nobody, "/").await.status, 200);
+}

@@ -50,6 +50,15 @@ impl State {
         visible
     }
 
+    /// Whether `channel` is a server channel (an id in some server's `channels`).
+    fn is_server_channel(&self, channel: &str) -> bool {
+        self.channel_server(channel).is_some()
+            || self
+                .servers
+                .keys()
+                .any(|s| self.server_channel_ids(s).iter().any(|c| c == channel))
+    }
+
     /// The ids in a server's `channels` list.
     pub(crate) fn server_channel_ids(&self, server: &str) -> Vec<String> {
         self.servers
@@ -180,6 +189,10 @@ impl State {
             let user = identity.user_id.as_str();
             let known = &connection.known_roles;
             let outgoing = match recalc {
+                // Only server channels are tracked; groups and DMs never flip here.
+                Recalc::Channel(channel) if !self.is_server_channel(channel) => {
+                    self.rewrite_for(identity, event)
+                }
                 Recalc::Channel(channel) => {
                     let now = self.channels.contains_key(channel)
                         && permissions::channel_permissions_with(self, channel, user, Some(known))

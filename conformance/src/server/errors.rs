@@ -43,6 +43,15 @@ impl ApiError {
         )
     }
 
+    /// `MissingPermission{permission}` (403) for a user-to-user permission.
+    pub(crate) fn missing_user_permission(permission: &str) -> Self {
+        Self::with_fields(
+            "MissingPermission",
+            vec![("permission", Value::from(permission))],
+            "crates/core/permissions/src/models/mod.rs:69:17",
+        )
+    }
+
     /// `FailedValidation{error}` (400).
     pub(crate) fn failed_validation(error: String, location: &str) -> Self {
         Self::with_fields(

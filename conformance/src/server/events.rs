@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use super::permissions;
-use super::state::{ConnCommand, Identity, State};
+use super::state::{ConnCommand, Connection, Identity, State};
 
 /// A pub/sub topic.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,10 +18,17 @@ pub(crate) enum Topic {
     Server(String),
     /// `{channel}`: everyone who can see the channel.
     Channel(String),
+    /// `{server}u`: user updates of a server's members; bots of the server get them
+    /// automatically, users after a gateway `Subscribe`.
+    ServerUsers(String),
 }
 
 impl State {
-    fn receives(&self, identity: &Identity, topic: &Topic) -> bool {
+    /// Whether an authenticated connection is subscribed to `topic`.
+    pub(crate) fn receives(&self, connection: &Connection, topic: &Topic) -> bool {
+        let Some(identity) = &connection.identity else {
+            return false;
+        };
         let me = identity.user_id.as_str();
         match topic {
             Topic::User(user) => {
@@ -34,6 +41,10 @@ impl State {
             Topic::Private(user) => user == me,
             Topic::Server(server) => self.member(server, me).is_some(),
             Topic::Channel(channel) => permissions::can_view(self, channel, me),
+            Topic::ServerUsers(server) => {
+                self.member(server, me).is_some()
+                    && (identity.is_bot || connection.subscriptions.iter().any(|s| s == server))
+            }
         }
     }
 
@@ -50,7 +61,7 @@ impl State {
             let Some(identity) = &connection.identity else {
                 continue;
             };
-            if topics.iter().any(|topic| self.receives(identity, topic)) {
+            if topics.iter().any(|topic| self.receives(connection, topic)) {
                 let event = self.rewrite_for(identity, event);
                 let _ = connection.tx.send(ConnCommand::Event(event));
             }
@@ -68,7 +79,7 @@ impl State {
 
     /// bonfire's per-receiver rewriting: `Message.user.relationship` becomes the receiver's
     /// relationship with the author, and `UserUpdate.event_id` is always `null`.
-    fn rewrite_for(&self, identity: &Identity, event: &Value) -> Value {
+    pub(crate) fn rewrite_for(&self, identity: &Identity, event: &Value) -> Value {
         let mut event = event.clone();
         match event.get("type").and_then(Value::as_str) {
             Some("Message") => {
@@ -92,6 +103,17 @@ impl State {
             _ => {}
         }
         event
+    }
+
+    /// `EventV1::p_user`: a user's own topic plus `{server}u` of each of their servers.
+    pub(crate) fn publish_user(&self, user: &str, event: &Value) {
+        let mut topics: Vec<Topic> = self
+            .servers_of(user)
+            .into_iter()
+            .map(Topic::ServerUsers)
+            .collect();
+        topics.push(Topic::User(user.to_owned()));
+        self.publish_many(&topics, event);
     }
 
     /// Presence: `UserUpdate{online}` to the user's servers and own topic.

@@ -38,6 +38,10 @@ pub(crate) fn populate(state: &mut State, config: &FakeConfig) {
     state
         .bot_tokens
         .insert(config.bot_token.clone(), BOT_ID.to_owned());
+    state.bots.insert(
+        BOT_ID.to_owned(),
+        json!({"_id": BOT_ID, "owner": OWNER_ID, "token": config.bot_token, "public": false}),
+    );
 
     state.servers.insert(
         SERVER_ID.to_owned(),

@@ -194,6 +194,7 @@ async fn run(
         if let Some(connection) = state.connections.get_mut(&id) {
             connection.identity = Some(identity.clone());
         }
+        state.prime_connection(id);
         state.stats.readies_sent += 1;
         ready::build(&state, &identity, &ReadyFields::from_query(&query.ready))
     };
@@ -206,7 +207,7 @@ async fn run(
                 Some(Ok(Message::Close(_))) => return End::ClientClosed,
                 Some(Ok(message)) => {
                     if let Some(message) = decode(&message, format) {
-                        if !handle(ws, &identity, message, format, shared).await {
+                        if !handle(ws, id, &identity, message, format, shared).await {
                             return End::Gone;
                         }
                     }
@@ -258,6 +259,7 @@ async fn wait_for_authenticate(
 /// Handles one client message after authentication. `false` if the socket failed.
 async fn handle(
     ws: &mut Socket,
+    id: u64,
     identity: &Identity,
     message: ClientMessage,
     format: Format,
@@ -279,11 +281,27 @@ async fn handle(
         }
         ClientMessage::BeginTyping(channel) => typing(shared, identity, channel, true),
         ClientMessage::EndTyping(channel) => typing(shared, identity, channel, false),
-        // Accepted and ignored: the fake publishes nothing to `{server}u` topics, and
-        // bonfire never answers a client message.
-        ClientMessage::Subscribe(_) | ClientMessage::Authenticate(_) => {}
+        ClientMessage::Subscribe(server) => subscribe(shared, id, identity, server),
+        // Ignored after authentication; bonfire never answers a client message.
+        ClientMessage::Authenticate(_) => {}
     }
     true
+}
+
+/// `Subscribe`: members only; an LRU of 5 servers per connection (bots get every
+/// `{server}u` topic anyway).
+fn subscribe(shared: &Arc<Shared>, id: u64, identity: &Identity, server: String) {
+    let mut state = shared.lock();
+    if state.member(&server, &identity.user_id).is_none() {
+        return;
+    }
+    if let Some(connection) = state.connections.get_mut(&id) {
+        connection.subscriptions.retain(|s| *s != server);
+        connection.subscriptions.push_back(server);
+        while connection.subscriptions.len() > 5 {
+            connection.subscriptions.pop_front();
+        }
+    }
 }
 
 fn typing(shared: &Arc<Shared>, identity: &Identity, channel: String, start: bool) {

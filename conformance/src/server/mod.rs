@@ -8,13 +8,16 @@ mod events;
 pub mod fixture;
 mod gateway;
 mod http;
+mod models;
 mod multipart;
 mod observe;
 mod permissions;
+mod png;
 mod ratelimit;
 mod ready;
 mod rest;
 mod state;
+mod visibility;
 mod wire;
 
 use std::io;
@@ -46,6 +49,35 @@ use state::{ConnCommand, Shared, Urls};
 /// let message = server.inject_user_message(server.channel_id(), "hello bot");
 /// assert_eq!(message["content"], "hello bot");
 /// ```
+///
+/// # Management routes
+///
+/// Besides messages, the REST API serves what bots use most, with the real bodies, events
+/// (in the captured order), error bodies and rate-limit buckets:
+///
+/// * channels: `PATCH`/`DELETE /channels/{id}`, `PUT /channels/{id}/permissions/{role|default}`,
+///   `POST /channels/{id}/invites`, `GET /channels/{id}/members`,
+///   `POST`/`GET /channels/{id}/webhooks`;
+/// * servers: `PATCH /servers/{id}`, `POST /servers/{id}/channels`,
+///   `PUT /servers/{id}/permissions/{role|default}`, `GET /servers/{id}/invites`,
+///   `GET /servers/{id}/emojis`; roles (`POST …/roles`, `GET`/`PATCH`/`DELETE …/roles/{id}`,
+///   `PATCH …/roles/ranks`); members (`PATCH`/`DELETE …/members/{id}`); bans
+///   (`PUT`/`DELETE …/bans/{id}`, `GET …/bans`);
+/// * `GET`/`POST`/`DELETE /invites/{code}`; `PUT`/`GET`/`PATCH`/`DELETE /custom/emoji/{id}`;
+/// * `GET /bots/@me`, `GET`/`PATCH /bots/{id}`, `GET`/`POST /bots/{id}/invite`;
+/// * `PATCH /users/{id}`, `GET /users/{id}/profile|dm|flags|default_avatar`, `GET /users/dms`;
+/// * every `/webhooks` route but the GitHub one (`webhooks_enabled` is on).
+///
+/// Permissions follow the real calculation: the owner may do everything, the bot has the
+/// server's default permissions plus what its roles grant. Gateway visibility follows
+/// bonfire: a `ChannelUpdate` that hides or shows a channel arrives as `ChannelDelete` or
+/// `ChannelCreate`, and role or default-permission changes that flip channels arrive as
+/// `Bulk` (only for roles the connection saw in its `Ready`, as captured).
+///
+/// Known differences: ownership transfer accepts any `X-MFA-Ticket`; voice, audit logs and
+/// privileged fields are not modelled (`LiveKitUnavailable`, `NotPrivileged`); deleting a
+/// role removes its overrides from every channel (the real server's MongoDB update touches
+/// one); validation messages list length/range parameters in a fixed order.
 pub struct FakeServer {
     shared: Arc<Shared>,
     bot_token: String,
@@ -319,6 +351,122 @@ impl FakeServer {
             .get(channel)
             .map(|m| m.values().cloned().collect())
             .unwrap_or_default()
+    }
+
+    /// A server as stored (what `GET /servers/{id}` returns), if it exists.
+    pub fn server(&self, id: &str) -> Option<Value> {
+        self.shared.lock().servers.get(id).cloned()
+    }
+
+    /// A channel as stored (what `GET /channels/{id}` returns), if it exists.
+    pub fn channel(&self, id: &str) -> Option<Value> {
+        self.shared.lock().channels.get(id).cloned()
+    }
+
+    /// The roles of a server: `{"<role id>": Role, …}` (an empty object without roles or
+    /// for an unknown server).
+    pub fn roles(&self, server: &str) -> Value {
+        self.shared
+            .lock()
+            .servers
+            .get(server)
+            .and_then(|s| s.get("roles"))
+            .cloned()
+            .unwrap_or_else(|| Value::Object(serde_json::Map::new()))
+    }
+
+    /// The members of a server as `Member` objects, in join order.
+    pub fn members(&self, server: &str) -> Vec<Value> {
+        self.shared
+            .lock()
+            .members
+            .iter()
+            .filter(|m| m.server == server)
+            .map(state::MemberRecord::render)
+            .collect()
+    }
+
+    /// The custom emojis of a server (`Emoji` objects; deleted ones are detached and left
+    /// out).
+    pub fn emojis(&self, server: &str) -> Vec<Value> {
+        let state = self.shared.lock();
+        rest::server_emojis(&state, server)
+    }
+
+    /// The webhooks of a channel (`Webhook` objects, tokens included).
+    pub fn webhooks(&self, channel: &str) -> Vec<Value> {
+        self.shared
+            .lock()
+            .webhooks
+            .values()
+            .filter(|w| w.get("channel_id").and_then(Value::as_str) == Some(channel))
+            .cloned()
+            .collect()
+    }
+
+    /// The invites to a server's channels (`Invite` objects).
+    pub fn invites(&self, server: &str) -> Vec<Value> {
+        self.shared
+            .lock()
+            .invites
+            .values()
+            .filter(|i| i.get("server").and_then(Value::as_str) == Some(server))
+            .cloned()
+            .collect()
+    }
+
+    /// The bans of a server (`ServerBan` objects).
+    pub fn bans(&self, server: &str) -> Vec<Value> {
+        self.shared
+            .lock()
+            .bans
+            .iter()
+            .filter(|((s, _), _)| s == server)
+            .map(|((s, u), reason)| {
+                serde_json::json!({"_id": {"server": s, "user": u}, "reason": reason})
+            })
+            .collect()
+    }
+
+    /// A bot (`Bot`, token included; after `PATCH /bots/{id}` with `remove: ["Token"]`
+    /// the token here is the new one, while [`bot_token`](Self::bot_token) keeps the
+    /// configured one).
+    pub fn bot(&self, id: &str) -> Option<Value> {
+        self.shared.lock().bots.get(id).cloned()
+    }
+
+    /// Adds a normal user with a session of its own and returns `(user id, session
+    /// token)`. The user belongs to no server; see [`add_member`](Self::add_member).
+    pub fn add_user(&self, username: &str) -> (String, String) {
+        let mut state = self.shared.lock();
+        let id = state.new_id();
+        let session = state.new_id();
+        let token = wire::nanoid(64);
+        let discriminator = format!("{:04}", fastrand::u16(2..9999));
+        state.users.insert(
+            id.clone(),
+            state::UserRecord::new(&id, username, &discriminator),
+        );
+        state.sessions.insert(token.clone(), (session, id.clone()));
+        (id, token)
+    }
+
+    /// Makes `user` join `server` the way `POST /invites/{code}` does (`ServerMemberJoin`
+    /// to the server, `ServerCreate` to the user).
+    ///
+    /// # Panics
+    ///
+    /// If the server or user is unknown, or the server refuses (already a member, banned).
+    pub fn add_member(&self, server: &str, user: &str) {
+        let mut state = self.shared.lock();
+        assert!(
+            state.servers.contains_key(server),
+            "add_member: no server {server}"
+        );
+        assert!(state.users.contains_key(user), "add_member: no user {user}");
+        if let Err(error) = rest::create_member(&mut state, server, user) {
+            panic!("add_member rejected: {} {}", error.status, error.body);
+        }
     }
 
     /// The `GET /` document this server serves.

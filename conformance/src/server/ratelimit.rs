@@ -229,6 +229,25 @@ mod tests {
             255
         );
         assert_eq!(delta_bucket(&Method::POST, "/safety/report").limit, 3);
+        for (method, path, name, limit) in [
+            (Method::GET, "/invites/abcdefgh", "any", 20),
+            (Method::PUT, "/custom/emoji/E", "any", 20),
+            (Method::POST, "/webhooks/W/T", "any", 20),
+            (Method::GET, "/bots/@me", "bots", 10),
+            (
+                Method::GET,
+                "/users/U/default_avatar",
+                "default_avatar",
+                255,
+            ),
+            (Method::GET, "/users/dms", "users", 20),
+            (Method::POST, "/channels/C/invites", "channels", 15),
+            (Method::POST, "/channels/C/webhooks", "channels", 15),
+            (Method::PUT, "/servers/S/bans/U", "servers", 5),
+        ] {
+            let bucket = delta_bucket(&method, path);
+            assert_eq!((bucket.name, bucket.limit), (name, limit), "{path}");
+        }
         assert_eq!(autumn_bucket(&Method::POST, "/attachments").limit, 10);
         assert_eq!(autumn_bucket(&Method::GET, "/attachments/x").name, "any");
     }

@@ -168,7 +168,18 @@ pub(crate) fn build(state: &State, identity: &Identity, fields: &ReadyFields) ->
         ready.insert("members".into(), Value::from(list));
     }
     if fields.emojis {
-        ready.insert("emojis".into(), Value::Array(Vec::new()));
+        let emojis: Vec<Value> = state
+            .emojis
+            .values()
+            .filter(|e| {
+                e.get("parent")
+                    .and_then(|p| p.get("id"))
+                    .and_then(Value::as_str)
+                    .is_some_and(|p| servers.iter().any(|s| s == p))
+            })
+            .cloned()
+            .collect();
+        ready.insert("emojis".into(), Value::from(emojis));
     }
     if fields.voice_states {
         ready.insert("voice_states".into(), Value::Array(Vec::new()));

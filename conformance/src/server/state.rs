@@ -1,6 +1,6 @@
 //! The fake's in-memory database and connection registry, shared behind one mutex.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -67,6 +67,13 @@ pub(crate) struct UserRecord {
     pub(crate) username: String,
     pub(crate) discriminator: String,
     pub(crate) display_name: Option<String>,
+    pub(crate) pronouns: Option<String>,
+    /// A `File` object.
+    pub(crate) avatar: Option<Value>,
+    /// `{"text"?, "presence"?}`.
+    pub(crate) status: Option<Value>,
+    /// `{"content"?, "background"?}` (the `UserProfile`).
+    pub(crate) profile: Option<Value>,
     /// `(user id, RelationshipStatus)` pairs.
     pub(crate) relations: Vec<(String, String)>,
     pub(crate) badges: u32,
@@ -81,6 +88,10 @@ impl UserRecord {
             username: username.to_owned(),
             discriminator: discriminator.to_owned(),
             display_name: None,
+            pronouns: None,
+            avatar: None,
+            status: None,
+            profile: None,
             relations: Vec::new(),
             badges: 0,
             flags: 0,
@@ -96,8 +107,13 @@ pub(crate) struct MemberRecord {
     pub(crate) user: String,
     pub(crate) joined_at: String,
     pub(crate) nickname: Option<String>,
+    pub(crate) pronouns: Option<String>,
+    /// A `File` object.
+    pub(crate) avatar: Option<Value>,
     pub(crate) roles: Vec<String>,
     pub(crate) timeout: Option<String>,
+    pub(crate) can_publish: bool,
+    pub(crate) can_receive: bool,
 }
 
 impl MemberRecord {
@@ -107,8 +123,12 @@ impl MemberRecord {
             user: user.to_owned(),
             joined_at: joined_at.to_owned(),
             nickname: None,
+            pronouns: None,
+            avatar: None,
             roles: Vec::new(),
             timeout: None,
+            can_publish: true,
+            can_receive: true,
         }
     }
 
@@ -123,11 +143,23 @@ impl MemberRecord {
         if let Some(nickname) = &self.nickname {
             map.insert("nickname".into(), Value::from(nickname.clone()));
         }
+        if let Some(pronouns) = &self.pronouns {
+            map.insert("pronouns".into(), Value::from(pronouns.clone()));
+        }
+        if let Some(avatar) = &self.avatar {
+            map.insert("avatar".into(), avatar.clone());
+        }
         if !self.roles.is_empty() {
             map.insert("roles".into(), Value::from(self.roles.clone()));
         }
         if let Some(timeout) = &self.timeout {
             map.insert("timeout".into(), Value::from(timeout.clone()));
+        }
+        if !self.can_publish {
+            map.insert("can_publish".into(), Value::from(false));
+        }
+        if !self.can_receive {
+            map.insert("can_receive".into(), Value::from(false));
         }
         Value::Object(map)
     }
@@ -182,6 +214,13 @@ pub(crate) enum ConnCommand {
 pub(crate) struct Connection {
     pub(crate) identity: Option<Identity>,
     pub(crate) tx: UnboundedSender<ConnCommand>,
+    /// Roles bonfire's per-connection cache knows (those in `Ready` or a later
+    /// `ServerCreate`); roles created afterwards are ignored by its visibility checks.
+    pub(crate) known_roles: HashSet<String>,
+    /// Server channels bonfire considers visible for this connection.
+    pub(crate) visible: BTreeSet<String>,
+    /// Servers this connection `Subscribe`d to (bonfire keeps at most 5).
+    pub(crate) subscriptions: VecDeque<String>,
 }
 
 /// The whole mutable state of one fake server.
@@ -197,6 +236,16 @@ pub(crate) struct State {
     /// channel id → message id → stored message (no `user`/`member`)
     pub(crate) messages: HashMap<String, BTreeMap<String, Value>>,
     pub(crate) files: HashMap<String, StoredFile>,
+    /// emoji id → `Emoji` (deleted emojis stay, detached)
+    pub(crate) emojis: BTreeMap<String, Value>,
+    /// invite code → `Invite`
+    pub(crate) invites: BTreeMap<String, Value>,
+    /// webhook id → `Webhook`, token included
+    pub(crate) webhooks: BTreeMap<String, Value>,
+    /// (server id, user id) → ban reason
+    pub(crate) bans: BTreeMap<(String, String), Option<String>>,
+    /// bot id → `Bot`, token included
+    pub(crate) bots: BTreeMap<String, Value>,
     /// user id → settings key → `[timestamp, value]`
     pub(crate) settings: HashMap<String, Map<String, Value>>,
     pub(crate) connections: BTreeMap<u64, Connection>,
@@ -224,6 +273,11 @@ impl State {
             members: Vec::new(),
             messages: HashMap::new(),
             files: HashMap::new(),
+            emojis: BTreeMap::new(),
+            invites: BTreeMap::new(),
+            webhooks: BTreeMap::new(),
+            bans: BTreeMap::new(),
+            bots: BTreeMap::new(),
             settings: HashMap::new(),
             connections: BTreeMap::new(),
             next_connection: 1,
@@ -284,8 +338,16 @@ impl State {
     pub(crate) fn add_connection(&mut self, tx: UnboundedSender<ConnCommand>) -> u64 {
         let id = self.next_connection;
         self.next_connection += 1;
-        self.connections
-            .insert(id, Connection { identity: None, tx });
+        self.connections.insert(
+            id,
+            Connection {
+                identity: None,
+                tx,
+                known_roles: HashSet::new(),
+                visible: BTreeSet::new(),
+                subscriptions: VecDeque::new(),
+            },
+        );
         self.stats.gateway_connections += 1;
         id
     }
@@ -351,7 +413,13 @@ impl State {
         let is_self = viewer == Some(user_id);
         let relationship =
             viewer.map_or_else(|| "None".to_owned(), |v| self.relationship(v, user_id));
-        let online = relationship != "BlockedOther" && self.is_online(user_id);
+        let invisible = user
+            .status
+            .as_ref()
+            .and_then(|s| s.get("presence"))
+            .and_then(Value::as_str)
+            == Some("Invisible");
+        let online = relationship != "BlockedOther" && !invisible && self.is_online(user_id);
         let mut map = Map::new();
         map.insert("_id".into(), Value::from(user.id.clone()));
         map.insert("username".into(), Value::from(user.username.clone()));
@@ -361,6 +429,12 @@ impl State {
         );
         if let Some(name) = &user.display_name {
             map.insert("display_name".into(), Value::from(name.clone()));
+        }
+        if let Some(pronouns) = &user.pronouns {
+            map.insert("pronouns".into(), Value::from(pronouns.clone()));
+        }
+        if let Some(avatar) = &user.avatar {
+            map.insert("avatar".into(), avatar.clone());
         }
         if is_self && !user.relations.is_empty() {
             let relations: Vec<Value> = user
@@ -372,6 +446,16 @@ impl State {
         }
         if user.badges != 0 {
             map.insert("badges".into(), Value::from(user.badges));
+        }
+        if let Some(Value::Object(status)) = &user.status {
+            // Invisible is never shown, not even to the user.
+            let mut status = status.clone();
+            if status.get("presence").and_then(Value::as_str) == Some("Invisible") {
+                status.remove("presence");
+            }
+            if !status.is_empty() {
+                map.insert("status".into(), Value::Object(status));
+            }
         }
         if user.flags != 0 {
             map.insert("flags".into(), Value::from(user.flags));

@@ -4,12 +4,17 @@
 //! Adding a route: write a handler `fn(&mut Ctx) -> HandlerResult` in the area's module
 //! and list it in that module's `routes()`.
 
+mod bots;
 mod channels;
+mod emojis;
+mod invites;
+mod lookup;
 mod messages;
 mod root;
 mod servers;
 mod sync;
 mod users;
+mod webhooks;
 
 use std::sync::OnceLock;
 
@@ -26,6 +31,7 @@ use super::state::{Identity, Shared, State, Urls};
 
 pub(crate) use messages::{send_message, MessageDraft};
 pub(crate) use root::node_info;
+pub(crate) use servers::{create_member, server_emojis};
 
 /// Largest request body delta accepts (bigger bodies get the 413 catcher).
 pub(crate) const BODY_LIMIT: usize = 5 * 1024 * 1024;
@@ -48,6 +54,15 @@ pub(crate) enum Reply {
     RawJson(Vec<u8>),
     /// 204 with an empty body.
     NoContent,
+    /// 200 with bytes of another type and extra headers (after `content-type`).
+    Bytes {
+        /// The `content-type`.
+        content_type: &'static str,
+        /// Extra headers.
+        headers: Vec<(&'static str, String)>,
+        /// The body.
+        body: Vec<u8>,
+    },
 }
 
 /// A failed handler result.
@@ -102,6 +117,10 @@ fn routes() -> &'static [Route] {
         all.extend(messages::routes());
         all.extend(servers::routes());
         all.extend(sync::routes());
+        all.extend(invites::routes());
+        all.extend(emojis::routes());
+        all.extend(bots::routes());
+        all.extend(webhooks::routes());
         all
     })
 }
@@ -124,6 +143,36 @@ impl Ctx<'_> {
             .as_ref()
             .map(|i| i.user_id.clone())
             .ok_or(Reject::Catcher(401))
+    }
+
+    /// Whether the authenticated user is a bot.
+    pub(crate) fn is_bot(&self) -> bool {
+        self.identity.as_ref().is_some_and(|i| i.is_bot)
+    }
+
+    /// The `Idempotency-Key` guard: over 64 characters → 400, a key already seen → 409
+    /// (both default-catcher responses). The key becomes the message nonce.
+    pub(crate) fn idempotency_key(&mut self) -> Result<Option<String>, Reject> {
+        match self.request.header("idempotency-key") {
+            Some(key) if key.len() > 64 => Err(Reject::Catcher(400)),
+            Some(key) => {
+                let key = key.to_owned();
+                if self.state.remember_idempotency_key(&key) {
+                    Ok(Some(key))
+                } else {
+                    Err(Reject::Catcher(409))
+                }
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// The `X-Audit-Log-Reason` guard: over 512 bytes → 400 (default catcher).
+    pub(crate) fn audit_reason(&self) -> Result<(), Reject> {
+        match self.request.header("x-audit-log-reason") {
+            Some(reason) if reason.len() > 512 => Err(Reject::Catcher(400)),
+            _ => Ok(()),
+        }
     }
 
     /// The `index`th path parameter.
@@ -292,6 +341,17 @@ fn dispatch(
             WireResponse::rocket(200, Some("application/json"), body, Some(&verdict))
         }
         Ok(Reply::NoContent) => WireResponse::rocket(204, None, Vec::new(), Some(&verdict)),
+        Ok(Reply::Bytes {
+            content_type,
+            headers,
+            body,
+        }) => {
+            let mut response = WireResponse::rocket(200, Some(content_type), body, Some(&verdict));
+            for (offset, (name, value)) in headers.into_iter().enumerate() {
+                response.headers.insert(1 + offset, (name, value));
+            }
+            response
+        }
         Err(Reject::Api(error)) => json_response(error.status, &error.body, &verdict),
         Err(Reject::Catcher(status)) => catcher(status, wants_json, Some(&verdict)),
     }
@@ -366,6 +426,36 @@ mod tests {
         )
         .unwrap();
         assert_eq!(params[2], "👍");
+        for (method, path, pattern) in [
+            (Method::GET, "/users/dms", "/users/dms"),
+            (Method::GET, "/bots/@me", "/bots/@me"),
+            (
+                Method::PATCH,
+                "/servers/S/roles/ranks",
+                "/servers/{}/roles/ranks",
+            ),
+            (Method::PATCH, "/servers/S/roles/R", "/servers/{}/roles/{}"),
+            (
+                Method::PUT,
+                "/channels/C/permissions/default",
+                "/channels/{}/permissions/default",
+            ),
+            (
+                Method::PUT,
+                "/channels/C/permissions/R",
+                "/channels/{}/permissions/{}",
+            ),
+            (
+                Method::PUT,
+                "/servers/S/permissions/default",
+                "/servers/{}/permissions/default",
+            ),
+            (Method::POST, "/webhooks/W/T", "/webhooks/{}/{}"),
+            (Method::DELETE, "/webhooks/W/T/M", "/webhooks/{}/{}/{}"),
+        ] {
+            assert_eq!(find_route(&method, path).unwrap().0.path, pattern, "{path}");
+        }
+        assert!(find_route(&Method::POST, "/webhooks/W/T/github").is_none());
         assert!(find_route(&Method::GET, "/this/route/does/not/exist").is_none());
         assert!(find_route(&Method::GET, "/channels/%FF").is_none());
     }

@@ -24,7 +24,9 @@ use pins::{pin, unpin};
 use query::{fetch, query_messages};
 use reactions::{clear_reactions, react, unreact};
 use send::send;
-pub(crate) use send::{send_message, MessageDraft};
+pub(crate) use send::{
+    payload_len, render_embed, send_message, send_message_as, MessageDraft, SendableEmbed, Sender,
+};
 
 pub(super) fn routes() -> Vec<Route> {
     vec![
@@ -109,27 +111,6 @@ pub(super) const MESSAGE_KEYS: &[&str] = &[
     "flags",
 ];
 
-/// Key order of the channel variants that carry `last_message_id`.
-const CHANNEL_KEYS: &[&str] = &[
-    "channel_type",
-    "_id",
-    "server",
-    "user",
-    "name",
-    "owner",
-    "description",
-    "active",
-    "recipients",
-    "icon",
-    "last_message_id",
-    "permissions",
-    "default_permissions",
-    "role_permissions",
-    "nsfw",
-    "voice",
-    "slowmode",
-];
-
 pub(super) fn put_opt(map: &mut Map<String, Value>, key: &str, value: Option<Value>) {
     if let Some(value) = value {
         map.insert(key.to_owned(), value);
@@ -190,7 +171,7 @@ pub(super) fn set_last_message_id(state: &mut State, channel: &str, id: Option<S
                 map.remove("last_message_id");
             }
         }
-        let reordered = wire::reorder(std::mem::take(map), CHANNEL_KEYS);
+        let reordered = wire::reorder(std::mem::take(map), crate::server::models::CHANNEL_KEYS);
         *map = reordered;
     }
 }

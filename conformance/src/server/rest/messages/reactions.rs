@@ -33,9 +33,9 @@ pub(super) fn react(ctx: &mut Ctx<'_>) -> HandlerResult {
         .and_then(|i| i.get("reactions"))
         .and_then(Value::as_array)
         .is_some_and(|list| list.iter().any(|e| e.as_str() == Some(emoji.as_str())));
-    if !is_valid_emoji(ctx.state, &emoji)
-        || (restricted && !allowed)
+    if (restricted && !allowed)
         || (!reactions.contains_key(&emoji) && reactions.len() >= MAX_REACTIONS)
+        || !is_valid_emoji(ctx.state, &emoji)?
     {
         return Err(ApiError::new("InvalidOperation", REACT).into());
     }

@@ -7,7 +7,7 @@ use super::{ordered, put_opt, store_and_publish, with_author, MESSAGE_NOT_FOUND}
 use crate::server::errors::ApiError;
 use crate::server::permissions::{self, bits};
 use crate::server::rest::channels::CHANNEL_NOT_FOUND;
-use crate::server::rest::{Ctx, HandlerResult, Reject, Reply};
+use crate::server::rest::{lookup, Ctx, HandlerResult, Reply};
 use crate::server::state::State;
 use crate::server::wire::{self, SYSTEM_AUTHOR};
 
@@ -70,7 +70,7 @@ pub(crate) struct MessageDraft {
     pub(crate) flags: Option<u32>,
 }
 
-pub(super) fn render_embed(state: &State, embed: &SendableEmbed) -> Result<Value, ApiError> {
+pub(crate) fn render_embed(state: &State, embed: &SendableEmbed) -> Result<Value, ApiError> {
     let mut map = Map::new();
     map.insert("type".into(), Value::from("Text"));
     put_opt(
@@ -97,7 +97,7 @@ pub(super) fn render_embed(state: &State, embed: &SendableEmbed) -> Result<Value
     Ok(Value::Object(map))
 }
 
-pub(super) fn payload_len(content: Option<&str>, embeds: &[SendableEmbed]) -> usize {
+pub(crate) fn payload_len(content: Option<&str>, embeds: &[SendableEmbed]) -> usize {
     content.map_or(0, str::len)
         + embeds
             .iter()
@@ -124,13 +124,26 @@ fn parse_mentions(content: &str, sigil: char) -> Vec<String> {
     found
 }
 
-pub(super) fn is_valid_emoji(state: &State, emoji: &str) -> bool {
+/// `Emoji::can_use`: a ULID must name an existing custom emoji (even a detached one),
+/// else `NotFound`; anything else must be a Unicode emoji (approximated as non-ASCII).
+pub(super) fn is_valid_emoji(state: &State, emoji: &str) -> Result<bool, ApiError> {
     if wire::is_ulid(emoji) {
-        // Custom emoji: the fake has none unless a test adds them.
-        let _ = state;
-        return false;
+        return if state.emojis.contains_key(emoji) {
+            Ok(true)
+        } else {
+            Err(ApiError::not_found(lookup::EMOJI_NOT_FOUND))
+        };
     }
-    !emoji.is_empty() && !emoji.is_ascii()
+    Ok(!emoji.is_empty() && !emoji.is_ascii())
+}
+
+/// Who sends a message.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Sender<'a> {
+    /// A user (or bot): channel permissions apply.
+    User(&'a str),
+    /// A webhook (the stored `Webhook`): its own permissions were checked by the route.
+    Webhook(&'a Value),
 }
 
 /// Creates a message the way `POST /channels/{id}/messages` does: validation, storage and
@@ -142,27 +155,63 @@ pub(crate) fn send_message(
     draft: MessageDraft,
     idempotency_key: Option<String>,
 ) -> Result<Value, ApiError> {
+    send_message_as(
+        state,
+        Sender::User(author),
+        channel_id,
+        draft,
+        idempotency_key,
+    )
+}
+
+/// [`send_message`] for any [`Sender`]. Webhook messages carry `webhook: {name, avatar}`
+/// and no `user`/`member`.
+pub(crate) fn send_message_as(
+    state: &mut State,
+    sender: Sender<'_>,
+    channel_id: &str,
+    draft: MessageDraft,
+    idempotency_key: Option<String>,
+) -> Result<Value, ApiError> {
+    let (author, webhook) = match sender {
+        Sender::User(user) => (user.to_owned(), None),
+        Sender::Webhook(hook) => {
+            let avatar = hook
+                .get("avatar")
+                .and_then(|a| a.get("_id"))
+                .cloned()
+                .unwrap_or(Value::Null);
+            let name = hook.get("name").cloned().unwrap_or(Value::Null);
+            (
+                wire::str_field(hook, "id").unwrap_or_default().to_owned(),
+                Some(serde_json::json!({"name": name, "avatar": avatar})),
+            )
+        }
+    };
+    let author = author.as_str();
+    let is_user = webhook.is_none();
     let channel = state
         .channels
         .get(channel_id)
         .cloned()
         .ok_or_else(|| ApiError::not_found(CHANNEL_NOT_FOUND))?;
-    permissions::require_channel(state, channel_id, author, bits::VIEW_CHANNEL)?;
-    permissions::require_channel(state, channel_id, author, bits::SEND_MESSAGE)?;
-    if let Some(masquerade) = &draft.masquerade {
-        permissions::require_channel(state, channel_id, author, bits::MASQUERADE)?;
-        if masquerade.colour.is_some() {
-            permissions::require_channel(state, channel_id, author, 1 << 3)
-                .map_err(|_| ApiError::missing_permission("ManageRole"))?;
-        }
-    }
     let embeds = draft.embeds.clone().unwrap_or_default();
-    if !embeds.is_empty() {
-        permissions::require_channel(state, channel_id, author, bits::SEND_EMBEDS)?;
-    }
     let attachments = draft.attachments.clone().unwrap_or_default();
-    if !attachments.is_empty() {
-        permissions::require_channel(state, channel_id, author, bits::UPLOAD_FILES)?;
+    if is_user {
+        permissions::require_channel(state, channel_id, author, bits::VIEW_CHANNEL)?;
+        permissions::require_channel(state, channel_id, author, bits::SEND_MESSAGE)?;
+        if let Some(masquerade) = &draft.masquerade {
+            permissions::require_channel(state, channel_id, author, bits::MASQUERADE)?;
+            if masquerade.colour.is_some() {
+                permissions::require_channel(state, channel_id, author, bits::MANAGE_ROLE)?;
+            }
+        }
+        if !embeds.is_empty() {
+            permissions::require_channel(state, channel_id, author, bits::SEND_EMBEDS)?;
+        }
+        if !attachments.is_empty() {
+            permissions::require_channel(state, channel_id, author, bits::UPLOAD_FILES)?;
+        }
     }
     let content = draft.content.clone().filter(|c| !c.is_empty());
     if content.is_none() && attachments.is_empty() && embeds.is_empty() {
@@ -179,11 +228,13 @@ pub(crate) fn send_message(
     }
     let mut flags = requested_flags & 2;
     if requested_flags & 4 != 0 {
-        if !is_bot {
-            return Err(ApiError::new("IsNotBot", MODEL));
+        if is_user {
+            if !is_bot {
+                return Err(ApiError::new("IsNotBot", MODEL));
+            }
+            permissions::require_channel(state, channel_id, author, 1 << 37)
+                .map_err(|_| ApiError::missing_permission("MentionEveryone"))?;
         }
-        permissions::require_channel(state, channel_id, author, 1 << 37)
-            .map_err(|_| ApiError::missing_permission("MentionEveryone"))?;
         flags |= 4;
     }
 
@@ -251,9 +302,10 @@ pub(crate) fn send_message(
     }
     let role_mentions: Vec<String> = match &server {
         Some(server)
-            if permissions::channel_permissions(state, channel_id, author)
-                & bits::MENTION_ROLES
-                != 0 =>
+            if !is_user
+                || permissions::channel_permissions(state, channel_id, author)
+                    & bits::MENTION_ROLES
+                    != 0 =>
         {
             parse_mentions(content.as_deref().unwrap_or(""), '%')
                 .into_iter()
@@ -274,20 +326,16 @@ pub(crate) fn send_message(
     for embed in &embeds {
         rendered_embeds.push(render_embed(state, embed)?);
     }
-    let mut files = Vec::new();
     for id in &attachments {
-        let file = state
-            .files
-            .get(id)
-            .filter(|f| f.tag == "attachments" && !f.used)
-            .ok_or_else(|| ApiError::not_found(MODEL))?;
-        files.push(file.render());
+        lookup::check_file(state, id, "attachments")?;
     }
     let mut interactions = Map::new();
     if let Some(given) = &draft.interactions {
         if let Some(reactions) = &given.reactions {
-            if reactions.iter().any(|e| !is_valid_emoji(state, e)) {
-                return Err(ApiError::new("InvalidOperation", MODEL));
+            for emoji in reactions {
+                if !is_valid_emoji(state, emoji)? {
+                    return Err(ApiError::new("InvalidOperation", MODEL));
+                }
             }
             if !reactions.is_empty() {
                 interactions.insert("reactions".into(), Value::from(reactions.clone()));
@@ -313,10 +361,9 @@ pub(crate) fn send_message(
         (None, None) => state.new_id(),
     };
 
+    let mut files = Vec::new();
     for id in &attachments {
-        if let Some(file) = state.files.get_mut(id) {
-            file.used = true;
-        }
+        files.push(lookup::use_file(state, id, "attachments")?);
     }
     for embed in &embeds {
         if let Some(file) = embed.media.as_ref().and_then(|m| state.files.get_mut(m)) {
@@ -329,6 +376,7 @@ pub(crate) fn send_message(
     message.insert("nonce".into(), Value::from(nonce));
     message.insert("channel".into(), Value::from(channel_id));
     message.insert("author".into(), Value::from(author));
+    put_opt(&mut message, "webhook", webhook);
     put_opt(&mut message, "content", content.map(Value::from));
     if !files.is_empty() {
         message.insert("attachments".into(), Value::from(files));
@@ -374,16 +422,7 @@ pub(crate) fn send_message(
 pub(super) fn send(ctx: &mut Ctx<'_>) -> HandlerResult {
     let me = ctx.me()?;
     let channel_id = ctx.param(0);
-    let key = match ctx.request.header("idempotency-key") {
-        Some(key) if key.len() > 64 => return Err(Reject::Catcher(400)),
-        Some(key) => {
-            if !ctx.state.remember_idempotency_key(key) {
-                return Err(Reject::Catcher(409));
-            }
-            Some(key.to_owned())
-        }
-        None => None,
-    };
+    let key = ctx.idempotency_key()?;
     let draft: MessageDraft = ctx.json()?;
     Ok(Reply::Json(send_message(
         ctx.state,

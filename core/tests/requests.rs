@@ -762,10 +762,7 @@ fn cases() -> BTreeMap<&'static str, Build> {
         "ping",
         serde_json::json!({"zen": "Keep it logically awesome."}),
     );
-    c.insert(
-        "execute_github_webhook",
-        Box::new(move |rest| github.prepare(rest)),
-    );
+    c.insert("execute_github_webhook", prep(github));
     c.insert(
         "delete_webhook",
         prep(DeleteWebhook::new(wh()).reason("unused")),

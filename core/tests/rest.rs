@@ -173,7 +173,8 @@ fn user_mistakes_are_caught_before_sending() {
         Error::Validation(ValidationError::TooLong {
             field: "content",
             len: 2002,
-            max: 2000
+            max: 2000,
+            unit: stoat_core::http::LengthUnit::Bytes,
         })
     ));
     assert!(bot()
@@ -327,4 +328,55 @@ fn every_captured_error_response_parses() {
         checked += 1;
     }
     assert!(checked >= 15, "only {checked} error responses checked");
+}
+
+#[test]
+fn webhook_tokens_in_paths_never_show() {
+    use stoat_core::auth::Secret;
+    use stoat_core::http::routes::{ExecuteGithubWebhook, ExecuteWebhook};
+    let webhook = "01M7YT8F8NBH98W6P4028C2GH8".parse().unwrap();
+    let token = "wh-secret-token-1234567890";
+    let prepared = bot()
+        .prepare(&ExecuteWebhook::new(webhook, Secret::new(token), "hi"))
+        .unwrap();
+    assert!(
+        prepared.uri.path().contains(token),
+        "the server needs it in the path"
+    );
+    assert!(!format!("{prepared:?}").contains(token));
+    assert!(prepared.display_uri().contains("<redacted>"));
+    assert!(prepared.to_http().headers().get("x-bot-token").is_none());
+
+    let github = bot()
+        .prepare(&ExecuteGithubWebhook::new(
+            webhook,
+            Secret::new(token),
+            "push",
+            serde_json::json!({}),
+        ))
+        .unwrap()
+        .to_http();
+    assert_eq!(github.headers()["x-github-event"], "push");
+}
+
+#[test]
+fn routes_that_answer_with_bytes_parse_them_through_the_call() {
+    use stoat_core::http::routes::FetchDefaultAvatar;
+    use stoat_core::http::Step;
+    let user = USER.parse().unwrap();
+    let t0 = std::time::Instant::now();
+    let mut call = bot().call(&FetchDefaultAvatar::new(user)).unwrap();
+    assert!(matches!(call.poll(t0), Step::Send(_)));
+    call.handle_response(
+        t0,
+        http::Response::builder()
+            .status(200)
+            .header("content-type", "image/png")
+            .body(Bytes::from_static(b"\x89PNG\r\n\x1a\n"))
+            .unwrap(),
+    );
+    match call.poll(t0) {
+        Step::Done(Ok(png)) => assert!(png.0.starts_with(b"\x89PNG")),
+        other => panic!("{other:?}"),
+    }
 }

@@ -268,7 +268,7 @@ fn samples() -> Vec<Sample> {
         Sample {
             name: "ExecuteGithubWebhook",
             route: <ExecuteGithubWebhook as Request>::ROUTE,
-            prepare: Box::new(move |rest| github.prepare(rest)),
+            prepare: Box::new(move |rest| rest.prepare(&github)),
         },
         sample(FetchWebhook::new(webhook)),
         sample(FetchWebhookWithToken::new(webhook, token())),

@@ -41,7 +41,9 @@ enum Kind {
 /// The field and kind of a validation error.
 fn err(result: Result<RequestParts, ValidationError>) -> (String, Kind) {
     match result.expect_err("should have been rejected") {
-        ValidationError::TooLong { field, len, max } => (field.into(), Kind::TooLong(len, max)),
+        ValidationError::TooLong {
+            field, len, max, ..
+        } => (field.into(), Kind::TooLong(len, max)),
         ValidationError::TooShort { field, len, min } => (field.into(), Kind::TooShort(len, min)),
         ValidationError::TooMany { field, count, max } => (field.into(), Kind::TooMany(count, max)),
         ValidationError::Empty(_) => (String::new(), Kind::Empty),

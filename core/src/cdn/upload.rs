@@ -5,7 +5,7 @@ use http::Method;
 use serde::{Deserialize, Serialize};
 
 use super::multipart::encode_file;
-use crate::http::{path, Body, Request, RequestParts, Route, ValidationError};
+use crate::http::{path, Body, LengthUnit, Request, RequestParts, Route, ValidationError};
 
 /// The file server's tags, each with its own size limit and use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -99,6 +99,7 @@ impl Upload {
                 field: "file",
                 len: content.len(),
                 max: max_size,
+                unit: LengthUnit::Bytes,
             });
         }
         let filename = filename.into();

@@ -6,10 +6,9 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::StatusCode;
-use serde::de::DeserializeOwned;
 
 use super::error::{Error, TransportError, TransportErrorKind};
-use super::rest::{parse_response, PreparedRequest};
+use super::rest::PreparedRequest;
 use crate::ratelimit::{Acquire, RateLimitHeaders, RateLimiter, Ticket};
 
 /// How many times, and how patiently, a request is retried.
@@ -132,14 +131,16 @@ pub struct Call<T> {
     transient_retries: u32,
     state: State,
     result: Option<Result<T, Error>>,
+    parse: fn(&http::Response<Bytes>) -> Result<T, Error>,
     _output: PhantomData<fn() -> T>,
 }
 
-impl<T: DeserializeOwned> Call<T> {
+impl<T> Call<T> {
     pub(crate) fn new(
         request: PreparedRequest,
         limiter: Arc<Mutex<RateLimiter>>,
         policy: RetryPolicy,
+        parse: fn(&http::Response<Bytes>) -> Result<T, Error>,
     ) -> Self {
         let ticket = lock(&limiter).enqueue(request.bucket.clone());
         Self {
@@ -151,6 +152,7 @@ impl<T: DeserializeOwned> Call<T> {
             transient_retries: 0,
             state: State::Queued,
             result: None,
+            parse,
             _output: PhantomData,
         }
     }
@@ -242,7 +244,8 @@ impl<T: DeserializeOwned> Call<T> {
         {
             return;
         }
-        self.finish(parse_response(&response));
+        let parsed = (self.parse)(&response);
+        self.finish(parsed);
     }
 
     /// The last [`Step::Send`] failed below HTTP.

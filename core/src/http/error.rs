@@ -267,19 +267,41 @@ impl fmt::Display for BodySnippet {
     }
 }
 
+/// What a length in a [`ValidationError`] counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LengthUnit {
+    /// UTF-8 bytes.
+    Bytes,
+    /// Unicode scalar values.
+    Characters,
+}
+
+impl fmt::Display for LengthUnit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Bytes => "bytes",
+            Self::Characters => "characters",
+        })
+    }
+}
+
 /// A mistake caught before anything was sent.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ValidationError {
-    /// A text field is longer than the server accepts.
-    #[error("{field} is {len} bytes long; the limit is {max}")]
+    /// A field is longer than the server accepts.
+    #[error("{field} is {len} {unit} long; the limit is {max}")]
     TooLong {
         /// Which field.
         field: &'static str,
-        /// Its length in bytes.
+        /// Its length.
         len: usize,
         /// The limit.
         max: usize,
+        /// What the length counts: message content and uploads are measured in bytes (as the
+        /// server counts them), names and other text in characters.
+        unit: LengthUnit,
     },
     /// A text field is shorter than the server accepts.
     #[error("{field} is {len} long; at least {min} is required")]

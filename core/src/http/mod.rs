@@ -20,8 +20,8 @@ pub mod routes;
 
 pub use call::{Call, RetryPolicy, Step};
 pub use error::{
-    ApiError, BodySnippet, Error, ErrorType, TransportError, TransportErrorKind, UnknownErrorType,
-    ValidationError,
+    ApiError, BodySnippet, Error, ErrorType, LengthUnit, TransportError, TransportErrorKind,
+    UnknownErrorType, ValidationError,
 };
 pub use request::{path, Body, Request, RequestParts, Route, Service};
 pub use rest::{parse_error, parse_response, PreparedRequest, Rest, DEFAULT_USER_AGENT};

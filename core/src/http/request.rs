@@ -23,6 +23,13 @@ pub trait Request {
 
     /// Describes the request, or explains why it would be rejected.
     fn to_parts(&self) -> Result<RequestParts, ValidationError>;
+
+    /// Reads the final response. The default reads JSON (see
+    /// [`parse_response`](super::parse_response)); routes that answer with other content
+    /// (images) override it.
+    fn parse(response: &http::Response<bytes::Bytes>) -> Result<Self::Output, super::Error> {
+        super::parse_response(response)
+    }
 }
 
 /// A route: a method and a path template with `{name}` placeholders.
@@ -124,6 +131,11 @@ pub struct RequestParts {
     pub authenticated: bool,
     /// The service that serves the route.
     pub service: Service,
+    /// Route-specific headers beyond the ones above (e.g. `X-GitHub-Event`).
+    pub headers: http::HeaderMap,
+    /// A secret that is part of the path (a webhook token); it is redacted wherever the
+    /// prepared request is shown.
+    pub path_secret: Option<Secret>,
 }
 
 impl RequestParts {
@@ -139,7 +151,21 @@ impl RequestParts {
             mfa_ticket: None,
             authenticated: true,
             service: Service::Api,
+            headers: http::HeaderMap::new(),
+            path_secret: None,
         }
+    }
+
+    /// Adds a route-specific header.
+    pub fn header(mut self, name: http::HeaderName, value: http::HeaderValue) -> Self {
+        self.headers.insert(name, value);
+        self
+    }
+
+    /// Marks a secret that appears in the path, so it is never shown.
+    pub fn path_secret(mut self, secret: Secret) -> Self {
+        self.path_secret = Some(secret);
+        self
     }
 
     /// Sends the request to another service than the API.

@@ -22,7 +22,10 @@ pub const DEFAULT_USER_AGENT: &str = concat!(
 );
 
 /// A request ready to send, plus what the limiter and retry policy need to know about it.
-#[derive(Debug, Clone)]
+///
+/// Its `Debug` output never shows credentials: auth headers are marked sensitive and a
+/// secret in the path (a webhook token) is replaced by `<redacted>`.
+#[derive(Clone)]
 pub struct PreparedRequest {
     /// Method.
     pub method: Method,
@@ -36,6 +39,34 @@ pub struct PreparedRequest {
     pub bucket: BucketKey,
     /// Whether repeating it after an ambiguous failure is safe.
     pub idempotent: bool,
+    /// A secret inside the URI, hidden from display.
+    path_secret: Option<crate::auth::Secret>,
+}
+
+impl PreparedRequest {
+    /// The URI with any secret in the path replaced by `<redacted>`: safe to log.
+    pub fn display_uri(&self) -> String {
+        let uri = self.uri.to_string();
+        match &self.path_secret {
+            Some(secret) if !secret.expose().is_empty() => {
+                uri.replace(secret.expose(), "<redacted>")
+            }
+            _ => uri,
+        }
+    }
+}
+
+impl std::fmt::Debug for PreparedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PreparedRequest")
+            .field("method", &self.method)
+            .field("uri", &self.display_uri())
+            .field("headers", &self.headers)
+            .field("body_len", &self.body.len())
+            .field("bucket", &self.bucket)
+            .field("idempotent", &self.idempotent)
+            .finish()
+    }
 }
 
 impl PreparedRequest {
@@ -129,6 +160,8 @@ impl Rest {
             mfa_ticket,
             authenticated,
             service,
+            headers: extra_headers,
+            path_secret,
         } = parts;
         let base = match service {
             Service::Api => self.api_base.as_str(),
@@ -145,7 +178,7 @@ impl Rest {
             .parse()
             .map_err(|e: http::uri::InvalidUri| Error::InvalidUrl(e.to_string()))?;
 
-        let mut headers = http::HeaderMap::new();
+        let mut headers = extra_headers;
         headers.insert(USER_AGENT, header_value(&self.user_agent)?);
         // Ask for JSON so that even Rocket's default catcher answers in JSON.
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
@@ -196,13 +229,19 @@ impl Rest {
             body,
             bucket,
             idempotent,
+            path_secret,
         })
     }
 
     /// Starts a rate-limited, retrying call for `request`. Drive it with [`Call::poll`].
     pub fn call<R: Request + ?Sized>(&self, request: &R) -> Result<Call<R::Output>, Error> {
         let prepared = self.prepare(request)?;
-        Ok(Call::new(prepared, self.limiter.clone(), self.retry))
+        Ok(Call::new(
+            prepared,
+            self.limiter.clone(),
+            self.retry,
+            R::parse,
+        ))
     }
 }
 

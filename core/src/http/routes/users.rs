@@ -110,10 +110,8 @@ request! {
 
 /// A PNG image (the default avatar).
 ///
-/// The route answers with `image/png` bytes, not JSON, so the generic pipeline
-/// ([`parse_response`](crate::http::parse_response), which reads JSON) cannot decode it:
-/// read the response with [`FetchDefaultAvatar::parse`] instead. Decoding this type from
-/// JSON always fails.
+/// The route answers with `image/png` bytes, not JSON: [`FetchDefaultAvatar`] reads them
+/// itself, so `execute` returns this. Decoding this type from JSON always fails.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PngImage(pub Bytes);
 
@@ -125,20 +123,34 @@ impl<'de> Deserialize<'de> for PngImage {
     }
 }
 
-request! {
-    /// `GET /users/{id}/default_avatar`: the generated avatar of a user without one, as PNG
-    /// bytes (public, cacheable for a year). Its URL is also
-    /// [`default_avatar_url`](crate::cdn::default_avatar_url).
-    pub struct FetchDefaultAvatar {
-        /// The user.
-        user: UserId,
-    }
-    GET "/users/{target}/default_avatar" ["users", user, "default_avatar"] => PngImage, public;
+/// `GET /users/{id}/default_avatar`: the generated avatar of a user without one, as PNG
+/// bytes (public, cacheable for a year). Its URL is also
+/// [`default_avatar_url`](crate::cdn::default_avatar_url).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct FetchDefaultAvatar {
+    /// The user.
+    pub user: UserId,
 }
 
 impl FetchDefaultAvatar {
-    /// Reads the response: the PNG bytes on success, the typed error otherwise.
-    pub fn parse(response: &http::Response<Bytes>) -> Result<PngImage, Error> {
+    /// The default avatar of `user`.
+    pub fn new(user: UserId) -> Self {
+        Self { user }
+    }
+}
+
+impl Request for FetchDefaultAvatar {
+    type Output = PngImage;
+    const ROUTE: Route = Route::api(Method::GET, "/users/{target}/default_avatar");
+    fn to_parts(&self) -> Result<RequestParts, ValidationError> {
+        Ok(Self::ROUTE
+            .parts(path(&["users", &self.user.to_string(), "default_avatar"]))
+            .unauthenticated())
+    }
+
+    /// The PNG bytes on success, the typed error otherwise.
+    fn parse(response: &http::Response<Bytes>) -> Result<PngImage, Error> {
         if response.status().is_success() {
             Ok(PngImage(response.body().clone()))
         } else {

@@ -17,7 +17,7 @@
 
 use percent_encoding::{utf8_percent_encode, CONTROLS};
 
-use crate::http::ValidationError;
+use crate::http::{LengthUnit, ValidationError};
 use crate::model::{Masquerade, SendableEmbed};
 
 /// Message content, in **bytes** (the server counts bytes, not characters).
@@ -63,8 +63,13 @@ pub const MAX_REPORT_CONTEXT: usize = 1000;
 /// Messages per page of a fetch or search.
 pub const MAX_MESSAGE_PAGE: u8 = 100;
 
-fn too_long(field: &'static str, len: usize, max: usize) -> ValidationError {
-    ValidationError::TooLong { field, len, max }
+fn too_long(field: &'static str, len: usize, max: usize, unit: LengthUnit) -> ValidationError {
+    ValidationError::TooLong {
+        field,
+        len,
+        max,
+        unit,
+    }
 }
 
 fn too_short(field: &'static str, len: usize, min: usize) -> ValidationError {
@@ -90,7 +95,7 @@ pub fn chars(
         return Err(too_short(field, len, min));
     }
     if len > max {
-        return Err(too_long(field, len, max));
+        return Err(too_long(field, len, max, LengthUnit::Characters));
     }
     Ok(())
 }
@@ -108,7 +113,7 @@ pub fn opt_chars(
 /// `value` has at most `max` bytes.
 pub fn max_bytes(field: &'static str, value: &str, max: usize) -> Result<(), ValidationError> {
     if value.len() > max {
-        return Err(too_long(field, value.len(), max));
+        return Err(too_long(field, value.len(), max, LengthUnit::Bytes));
     }
     Ok(())
 }
@@ -229,7 +234,12 @@ pub fn audit_log_reason(reason: Option<&str>) -> Result<(), ValidationError> {
     if let Some(reason) = reason {
         let len: usize = utf8_percent_encode(reason, CONTROLS).map(str::len).sum();
         if len > MAX_AUDIT_LOG_REASON_BYTES {
-            return Err(too_long("reason", len, MAX_AUDIT_LOG_REASON_BYTES));
+            return Err(too_long(
+                "reason",
+                len,
+                MAX_AUDIT_LOG_REASON_BYTES,
+                LengthUnit::Bytes,
+            ));
         }
     }
     Ok(())
@@ -287,7 +297,12 @@ pub fn content_and_embeds(
         .map(str::len)
         .fold(content_len, usize::saturating_add);
     if total > MAX_CONTENT_BYTES {
-        return Err(too_long("content", total, MAX_CONTENT_BYTES));
+        return Err(too_long(
+            "content",
+            total,
+            MAX_CONTENT_BYTES,
+            LengthUnit::Bytes,
+        ));
     }
     embeds.iter().try_for_each(sendable_embed)
 }

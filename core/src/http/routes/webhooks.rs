@@ -12,9 +12,7 @@ use super::edit::{Edit, JsonBody};
 use super::messages::{message_builders, DataEditMessage, DataMessageSend};
 use super::validate;
 use crate::auth::Secret;
-use crate::http::{
-    path, Body, Error, PreparedRequest, Request, RequestParts, Rest, Route, ValidationError,
-};
+use crate::http::{path, Body, Request, RequestParts, Route, ValidationError};
 use crate::id::{ChannelId, FileId, MessageId, WebhookId};
 use crate::model::{FieldsWebhook, Message, Permissions, ResponseWebhook, SendableEmbed, Webhook};
 
@@ -189,11 +187,12 @@ impl Request for EditWebhook {
     }
 }
 
-fn token_path(webhook: WebhookId, token: &Secret, rest: &[&str]) -> String {
+/// The parts of a token route: the token is in the path, so it is marked as a path secret.
+fn token_parts(route: Route, webhook: WebhookId, token: &Secret, rest: &[&str]) -> RequestParts {
     let id = webhook.to_string();
     let mut segments = vec!["webhooks", id.as_str(), token.expose()];
     segments.extend_from_slice(rest);
-    path(&segments)
+    route.parts(path(&segments)).path_secret(token.clone())
 }
 
 fn check_token(token: &Secret) -> Result<(), ValidationError> {
@@ -225,9 +224,7 @@ impl Request for FetchWebhookWithToken {
     const ROUTE: Route = Route::api(Method::GET, "/webhooks/{webhook_id}/{token}");
     fn to_parts(&self) -> Result<RequestParts, ValidationError> {
         check_token(&self.token)?;
-        Ok(Self::ROUTE
-            .parts(token_path(self.webhook, &self.token, &[]))
-            .unauthenticated())
+        Ok(token_parts(Self::ROUTE, self.webhook, &self.token, &[]).unauthenticated())
     }
 }
 
@@ -261,8 +258,7 @@ impl Request for EditWebhookWithToken {
     const ROUTE: Route = Route::api(Method::PATCH, "/webhooks/{webhook_id}/{token}");
     fn to_parts(&self) -> Result<RequestParts, ValidationError> {
         check_token(&self.token)?;
-        Ok(Self::ROUTE
-            .parts(token_path(self.webhook, &self.token, &[]))
+        Ok(token_parts(Self::ROUTE, self.webhook, &self.token, &[])
             .body(self.edit.to_body()?)
             .unauthenticated())
     }
@@ -290,9 +286,7 @@ impl Request for DeleteWebhookWithToken {
     const ROUTE: Route = Route::api(Method::DELETE, "/webhooks/{webhook_id}/{token}");
     fn to_parts(&self) -> Result<RequestParts, ValidationError> {
         check_token(&self.token)?;
-        Ok(Self::ROUTE
-            .parts(token_path(self.webhook, &self.token, &[]))
-            .unauthenticated())
+        Ok(token_parts(Self::ROUTE, self.webhook, &self.token, &[]).unauthenticated())
     }
 }
 
@@ -339,8 +333,7 @@ impl Request for ExecuteWebhook {
         check_token(&self.token)?;
         self.message.validate()?;
         validate::idempotency_key(self.idempotency_key.as_deref())?;
-        Ok(Self::ROUTE
-            .parts(token_path(self.webhook, &self.token, &[]))
+        Ok(token_parts(Self::ROUTE, self.webhook, &self.token, &[])
             .body(Body::json(&self.message)?)
             .idempotency_key(self.idempotency_key.clone())
             .unauthenticated())
@@ -350,9 +343,7 @@ impl Request for ExecuteWebhook {
 /// `POST /webhooks/{id}/{token}/github`: forwards a GitHub webhook delivery, which the
 /// server turns into a message.
 ///
-/// The route also needs the `X-GitHub-Event` header, which [`RequestParts`] cannot carry:
-/// build the request with [`ExecuteGithubWebhook::prepare`], which adds it. (Sending it
-/// through the generic `execute` path omits the header and the server refuses it.)
+/// The event name goes in the `X-GitHub-Event` header, as GitHub sends it.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ExecuteGithubWebhook {
@@ -381,19 +372,6 @@ impl ExecuteGithubWebhook {
             payload,
         }
     }
-
-    /// The full HTTP request, including `X-GitHub-Event`.
-    pub fn prepare(&self, rest: &Rest) -> Result<PreparedRequest, Error> {
-        let mut prepared = rest.prepare(self)?;
-        let value = http::HeaderValue::from_str(&self.event).map_err(|_| {
-            Error::Validation(ValidationError::Invalid {
-                field: "event",
-                reason: "not a valid header value".into(),
-            })
-        })?;
-        prepared.headers.insert("x-github-event", value);
-        Ok(prepared)
-    }
 }
 
 impl Request for ExecuteGithubWebhook {
@@ -404,10 +382,17 @@ impl Request for ExecuteGithubWebhook {
         if self.event.is_empty() {
             return Err(ValidationError::Empty("the GitHub event name is empty"));
         }
-        Ok(Self::ROUTE
-            .parts(token_path(self.webhook, &self.token, &["github"]))
-            .body(Body::json(&self.payload)?)
-            .unauthenticated())
+        let event =
+            http::HeaderValue::from_str(&self.event).map_err(|_| ValidationError::Invalid {
+                field: "event",
+                reason: "not a valid header value".into(),
+            })?;
+        Ok(
+            token_parts(Self::ROUTE, self.webhook, &self.token, &["github"])
+                .header(http::HeaderName::from_static("x-github-event"), event)
+                .body(Body::json(&self.payload)?)
+                .unauthenticated(),
+        )
     }
 }
 
@@ -457,14 +442,14 @@ impl Request for EditWebhookMessage {
     fn to_parts(&self) -> Result<RequestParts, ValidationError> {
         check_token(&self.token)?;
         self.edit.validate()?;
-        Ok(Self::ROUTE
-            .parts(token_path(
-                self.webhook,
-                &self.token,
-                &[&self.message.to_string()],
-            ))
-            .body(Body::json(&self.edit)?)
-            .unauthenticated())
+        Ok(token_parts(
+            Self::ROUTE,
+            self.webhook,
+            &self.token,
+            &[&self.message.to_string()],
+        )
+        .body(Body::json(&self.edit)?)
+        .unauthenticated())
     }
 }
 
@@ -499,12 +484,12 @@ impl Request for DeleteWebhookMessage {
     );
     fn to_parts(&self) -> Result<RequestParts, ValidationError> {
         check_token(&self.token)?;
-        Ok(Self::ROUTE
-            .parts(token_path(
-                self.webhook,
-                &self.token,
-                &[&self.message.to_string()],
-            ))
-            .unauthenticated())
+        Ok(token_parts(
+            Self::ROUTE,
+            self.webhook,
+            &self.token,
+            &[&self.message.to_string()],
+        )
+        .unauthenticated())
     }
 }

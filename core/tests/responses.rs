@@ -9,6 +9,7 @@ use http::StatusCode;
 use serde_json::Value;
 use stoat_core::http::routes::{self, *};
 use stoat_core::http::{parse_response, Error, Request};
+use stoat_core::model::BulkMessageResponse;
 use stoat_core::model::{Channel, MemberResponse, ResponseLogin};
 
 fn response(status: u16, body: &str) -> http::Response<Bytes> {
@@ -252,7 +253,10 @@ fn untagged_and_nullable_outputs() {
     }
 
     let search = parse::<SearchMessages>(200, &fixture("search_messages.with_users.json")).unwrap();
-    assert!(matches!(search, BulkMessages::WithUsers { .. }));
+    assert!(matches!(
+        search,
+        BulkMessageResponse::MessagesAndUsers { .. }
+    ));
     assert_eq!(search.messages()[0].content.as_deref(), Some("needle"));
 
     // 204 routes.

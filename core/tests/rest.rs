@@ -4,12 +4,13 @@ use bytes::Bytes;
 use http::StatusCode;
 use stoat_core::auth::Token;
 use stoat_core::http::routes::{
-    BulkMessages, DeleteMessage, EditMessage, FetchChannel, FetchInstance, FetchMessages,
-    FetchSelf, FetchUser, MessageSort, SendMessage,
+    DeleteMessage, EditMessage, FetchChannel, FetchInstance, FetchMessages, FetchSelf, FetchUser,
+    MessageSort, SendMessage,
 };
 use stoat_core::http::{
     parse_error, parse_response, Error, ErrorType, Request, Rest, ValidationError,
 };
+use stoat_core::model::BulkMessageResponse;
 use stoat_core::model::Channel;
 
 const CHANNEL: &str = "01M7YSZ8V81AWBPFRM30NYSV34";
@@ -221,11 +222,14 @@ fn success_bodies_parse_into_typed_outputs() {
     let unit: () = parse_response(&response(204, "")).unwrap();
     assert_eq!(unit, ());
     // Both shapes of the message list.
-    let bare: BulkMessages = parse_response(&response(200, "[]")).unwrap();
+    let bare: BulkMessageResponse = parse_response(&response(200, "[]")).unwrap();
     assert!(bare.messages().is_empty());
-    let with_users: BulkMessages =
+    let with_users: BulkMessageResponse =
         parse_response(&response(200, r#"{"messages":[],"users":[]}"#)).unwrap();
-    assert!(matches!(with_users, BulkMessages::WithUsers { .. }));
+    assert!(matches!(
+        with_users,
+        BulkMessageResponse::MessagesAndUsers { .. }
+    ));
 }
 
 #[test]

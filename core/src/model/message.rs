@@ -475,3 +475,19 @@ pub enum BulkMessageResponse {
         members: Option<Vec<Member>>,
     },
 }
+
+impl BulkMessageResponse {
+    /// The messages, whichever shape the server sent.
+    pub fn messages(&self) -> &[Message] {
+        match self {
+            Self::Messages(messages) | Self::MessagesAndUsers { messages, .. } => messages,
+        }
+    }
+
+    /// The messages, taken out.
+    pub fn into_messages(self) -> Vec<Message> {
+        match self {
+            Self::Messages(messages) | Self::MessagesAndUsers { messages, .. } => messages,
+        }
+    }
+}

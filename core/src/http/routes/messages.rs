@@ -8,7 +8,7 @@ use super::validate::{self, MAX_ATTACHMENTS, MAX_EDIT_EMBEDS, MAX_EMBEDS, MAX_RE
 use crate::http::{path, Body, Request, RequestParts, Route, ValidationError};
 use crate::id::{ChannelId, FileId, MessageId};
 use crate::model::{
-    Interactions, Masquerade, Member, Message, MessageFlags, Reply, SendableEmbed, User,
+    BulkMessageResponse, Interactions, Masquerade, Message, MessageFlags, Reply, SendableEmbed,
 };
 
 /// The body of a new message (`DataMessageSend`), shared by [`SendMessage`] and
@@ -493,7 +493,7 @@ impl FetchMessages {
 }
 
 impl Request for FetchMessages {
-    type Output = BulkMessages;
+    type Output = BulkMessageResponse;
     const ROUTE: Route = Route::api(Method::GET, "/channels/{target}/messages");
     fn to_parts(&self) -> Result<RequestParts, ValidationError> {
         check_limit(self.limit)?;
@@ -615,7 +615,7 @@ impl SearchMessages {
 }
 
 impl Request for SearchMessages {
-    type Output = BulkMessages;
+    type Output = BulkMessageResponse;
     const ROUTE: Route = Route::api(Method::POST, "/channels/{target}/search");
     fn to_parts(&self) -> Result<RequestParts, ValidationError> {
         if let Some(query) = &self.query {
@@ -631,34 +631,5 @@ impl Request for SearchMessages {
         Ok(Self::ROUTE
             .parts(path(&["channels", &self.channel.to_string(), "search"]))
             .body(Body::json(self)?))
-    }
-}
-
-/// A page of messages: a bare list, or with the authors when `include_users` was set
-/// (the server's untagged `BulkMessageResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum BulkMessages {
-    /// Just the messages.
-    Messages(Vec<Message>),
-    /// Messages with their authors and (in servers) members.
-    WithUsers {
-        /// The messages.
-        messages: Vec<Message>,
-        /// Their authors.
-        users: Vec<User>,
-        /// The authors' memberships.
-        #[serde(default)]
-        members: Vec<Member>,
-    },
-}
-
-impl BulkMessages {
-    /// The messages, either way.
-    pub fn messages(&self) -> &[Message] {
-        match self {
-            Self::Messages(messages) | Self::WithUsers { messages, .. } => messages,
-        }
     }
 }

@@ -82,9 +82,8 @@ pub use members::{
     QueryMembers, UnbanUser,
 };
 pub use messages::{
-    BulkDeleteMessages, BulkMessages, DataEditMessage, DataMessageSend, DeleteMessage, EditMessage,
-    FetchMessage, FetchMessages, MessageSort, PinMessage, SearchMessages, SendMessage,
-    UnpinMessage,
+    BulkDeleteMessages, DataEditMessage, DataMessageSend, DeleteMessage, EditMessage, FetchMessage,
+    FetchMessages, MessageSort, PinMessage, SearchMessages, SendMessage, UnpinMessage,
 };
 pub use mfa::{
     CreateMfaTicket, DisableTotp, EnableTotp, FetchMfaMethods, FetchMfaStatus, FetchRecoveryCodes,

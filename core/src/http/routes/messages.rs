@@ -2,7 +2,7 @@
 //! deleting messages.
 
 use http::Method;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::validate::{self, MAX_ATTACHMENTS, MAX_EDIT_EMBEDS, MAX_EMBEDS, MAX_REPLIES};
 use crate::http::{path, Body, Request, RequestParts, Route, ValidationError};

@@ -1,10 +1,11 @@
 //! What every runtime adapter's client shares: its configuration and the update it hands to
 //! users.
 //!
-//! Adapters build a [`Session`](crate::gateway::Session) with
-//! [`ClientConfig::session_config`], a [`Rest`](crate::http::Rest) with
-//! [`ClientConfig::rest`], and a [`Cache`] with [`ClientConfig::cache`]; every event the
-//! session emits goes through [`dispatch`] before the user sees it.
+//! Adapters resolve the endpoints ([`ClientConfig::discovery_request`],
+//! [`ClientConfig::resolved_endpoints`]), then build a [`Session`](crate::gateway::Session)
+//! with [`ClientConfig::session_config`], a [`Rest`] with [`ClientConfig::rest_for`], and a
+//! [`Cache`] with [`ClientConfig::new_cache`]; every event the session emits goes through
+//! [`dispatch`] before the user sees it.
 
 use crate::auth::Token;
 use crate::cache::{Cache, CacheConfig, Change};

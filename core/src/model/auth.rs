@@ -19,6 +19,21 @@ pub struct WebPushSubscription {
     pub auth: String,
 }
 
+impl WebPushSubscription {
+    /// A subscription from the browser's push manager values.
+    pub fn new(
+        endpoint: impl Into<String>,
+        p256dh: impl Into<String>,
+        auth: impl Into<String>,
+    ) -> Self {
+        Self {
+            endpoint: endpoint.into(),
+            p256dh: p256dh.into(),
+            auth: auth.into(),
+        }
+    }
+}
+
 /// A login session (`CreateSession` events, `ResponseLogin::Success`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]

@@ -322,3 +322,52 @@ pub struct SendableEmbed {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub colour: Option<String>,
 }
+
+impl SendableEmbed {
+    /// An empty embed; set at least one field with the builders below.
+    ///
+    /// ```
+    /// use stoat_core::model::SendableEmbed;
+    /// let embed = SendableEmbed::new().title("Build passed").colour("#3fb950");
+    /// assert_eq!(embed.title.as_deref(), Some("Build passed"));
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the icon URL.
+    pub fn icon_url(mut self, url: impl Into<String>) -> Self {
+        self.icon_url = Some(url.into());
+        self
+    }
+
+    /// Sets the link URL.
+    pub fn url(mut self, url: impl Into<String>) -> Self {
+        self.url = Some(url.into());
+        self
+    }
+
+    /// Sets the title.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// Sets the description.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Attaches uploaded media by its file id.
+    pub fn media(mut self, media: FileId) -> Self {
+        self.media = Some(media);
+        self
+    }
+
+    /// Sets the accent colour (CSS).
+    pub fn colour(mut self, colour: impl Into<String>) -> Self {
+        self.colour = Some(colour.into());
+        self
+    }
+}

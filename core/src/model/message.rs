@@ -85,6 +85,20 @@ pub struct Interactions {
 }
 
 impl Interactions {
+    /// Offers these reactions under the message.
+    pub fn reactions(reactions: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            reactions: Some(reactions.into_iter().map(Into::into).collect()),
+            restrict_reactions: false,
+        }
+    }
+
+    /// Allows only the offered reactions.
+    pub fn restricted(mut self) -> Self {
+        self.restrict_reactions = true;
+        self
+    }
+
     /// Whether this is the default (the server omits it then).
     pub fn is_default(&self) -> bool {
         self.reactions.is_none() && !self.restrict_reactions

@@ -54,6 +54,37 @@ pub struct SystemMessageChannels {
     pub user_banned: Option<ChannelId>,
 }
 
+impl SystemMessageChannels {
+    /// No system messages anywhere; enable them with the builders below.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Posts "user joined" to `channel`.
+    pub fn user_joined(mut self, channel: ChannelId) -> Self {
+        self.user_joined = Some(channel);
+        self
+    }
+
+    /// Posts "user left" to `channel`.
+    pub fn user_left(mut self, channel: ChannelId) -> Self {
+        self.user_left = Some(channel);
+        self
+    }
+
+    /// Posts "user kicked" to `channel`.
+    pub fn user_kicked(mut self, channel: ChannelId) -> Self {
+        self.user_kicked = Some(channel);
+        self
+    }
+
+    /// Posts "user banned" to `channel`.
+    pub fn user_banned(mut self, channel: ChannelId) -> Self {
+        self.user_banned = Some(channel);
+        self
+    }
+}
+
 /// A server (a "guild" elsewhere).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]

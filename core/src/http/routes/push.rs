@@ -22,11 +22,7 @@ impl PushSubscribe {
         p256dh: impl Into<String>,
         auth: impl Into<String>,
     ) -> Self {
-        Self::with(WebPushSubscription {
-            endpoint: endpoint.into(),
-            p256dh: p256dh.into(),
-            auth: auth.into(),
-        })
+        Self::with(WebPushSubscription::new(endpoint, p256dh, auth))
     }
 
     /// Subscribes with `subscription`.

@@ -109,13 +109,13 @@ pub fn decode(format: Format, frame: &WsMessage) -> Result<Event, DecodeError> {
             let decoded = match frame {
                 WsMessage::Text(text) => {
                     let mut de = serde_json::Deserializer::from_str(text);
-                    Event::deserialize(&mut de)
+                    decode_known(&event_type, &mut de)
                         .and_then(|event| de.end().map(|()| event))
                         .map_err(|e| e.to_string())
                 }
                 WsMessage::Binary(bytes) => {
                     let mut de = rmp_serde::Deserializer::from_read_ref(&bytes[..]);
-                    Event::deserialize(&mut de).map_err(|e| e.to_string())
+                    decode_known(&event_type, &mut de).map_err(|e| e.to_string())
                 }
             };
             let event = decoded.map_err(|reason| DecodeError::Malformed {
@@ -126,6 +126,21 @@ pub fn decode(format: Format, frame: &WsMessage) -> Result<Event, DecodeError> {
             Ok(event)
         }
         _ => decode_slow(format, frame),
+    }
+}
+
+/// Decodes an event whose `type` is known. The two big, frequent events go straight into
+/// their payload types (their structs ignore the `type` key), which spares serde from
+/// buffering the whole frame the way an internally tagged enum must.
+fn decode_known<'de, D: serde::Deserializer<'de>>(
+    event_type: &str,
+    de: D,
+) -> Result<Event, D::Error> {
+    use serde::Deserialize;
+    match event_type {
+        "Ready" => crate::gateway::Ready::deserialize(de).map(|r| Event::Ready(Box::new(r))),
+        "Message" => crate::model::Message::deserialize(de).map(|m| Event::Message(Box::new(m))),
+        _ => Event::deserialize(de),
     }
 }
 

@@ -18,24 +18,32 @@
 //! | [`model`] | the wire objects (users, servers, channels, members, messages, ...) |
 //! | [`id`] | typed ULID identifiers |
 //!
+//! Time is an argument: whoever drives the core passes `now`, so a test can pass a virtual
+//! clock and an event loop its own.
+//!
 //! ```
-//! use std::time::{Duration, Instant};
+//! use std::time::Instant;
 //! use stoat_core::auth::Token;
 //! use stoat_core::gateway::{Output, Session, SessionConfig};
 //!
-//! let mut session = Session::new(SessionConfig::new(
-//!     "wss://events.stoat.chat",
-//!     Token::bot("my-bot-token"),
-//! ));
-//! let now = Instant::now();
-//! session.start(now);
-//! // The session asks its driver to open a connection; the token is not in the URL.
-//! match session.poll_output() {
-//!     Some(Output::Connect { url }) => assert!(!url.contains("my-bot-token")),
-//!     other => panic!("unexpected {other:?}"),
+//! fn begin(now: Instant) -> Session {
+//!     let mut session = Session::new(SessionConfig::new(
+//!         "wss://events.stoat.chat",
+//!         Token::bot("my-bot-token"),
+//!     ));
+//!     session.start(now);
+//!     // The session asks its driver to open a connection; the token is not in the URL.
+//!     match session.poll_output() {
+//!         Some(Output::Connect { url }) => assert!(!url.contains("my-bot-token")),
+//!         other => panic!("unexpected {other:?}"),
+//!     }
+//!     session
 //! }
-//! # let _ = Duration::ZERO;
+//! # let _ = begin;
 //! ```
+//!
+//! `core/examples/custom_event_loop.rs` drives a whole client this way, and
+//! `core/tests/session.rs` runs the session on a virtual clock.
 
 pub mod auth;
 pub mod cache;

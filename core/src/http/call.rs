@@ -106,14 +106,18 @@ enum State {
 /// A driver loop is all an adapter needs:
 ///
 /// ```no_run
+/// # use std::time::Instant;
 /// # use stoat_core::http::{Rest, Step, routes::FetchSelf};
+/// // The driver's own clock, HTTP client and sleep.
+/// # fn now() -> Instant { unimplemented!() }
 /// # fn send(r: http::Request<bytes::Bytes>) -> http::Response<bytes::Bytes> { unimplemented!() }
+/// # fn sleep_until(t: Instant) {}
 /// # let rest = Rest::new("https://api.stoat.chat", None);
 /// let mut call = rest.call(&FetchSelf)?;
 /// let me = loop {
-///     match call.poll(std::time::Instant::now()) {
-///         Step::Wait(until) => std::thread::sleep(until.saturating_duration_since(std::time::Instant::now())),
-///         Step::Send(request) => call.handle_response(std::time::Instant::now(), send(request)),
+///     match call.poll(now()) {
+///         Step::Wait(until) => sleep_until(until),
+///         Step::Send(request) => call.handle_response(now(), send(request)),
 ///         Step::Done(result) => break result?,
 ///     }
 /// };

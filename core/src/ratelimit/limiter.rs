@@ -102,16 +102,20 @@ impl BucketState {
 /// use http::Method;
 /// use stoat_core::ratelimit::{Acquire, BucketKey, RateLimiter};
 ///
-/// let mut limiter = RateLimiter::new();
-/// let key = BucketKey::resolve(&Method::PATCH, "/users/@me"); // 2 per 10 s
-/// let start = Instant::now();
-/// let a = limiter.enqueue(key.clone());
-/// let b = limiter.enqueue(key.clone());
-/// let c = limiter.enqueue(key);
-/// assert_eq!(limiter.acquire(&a, start), Acquire::Ready);
-/// assert_eq!(limiter.acquire(&b, start), Acquire::Ready);
-/// assert_eq!(limiter.acquire(&c, start), Acquire::Wait(start + Duration::from_secs(10)));
-/// assert_eq!(limiter.acquire(&c, start + Duration::from_secs(10)), Acquire::Ready);
+/// // `start` is whatever instant the driver (or a test's virtual clock) says it is.
+/// fn three_edits(start: Instant) {
+///     let mut limiter = RateLimiter::new();
+///     let key = BucketKey::resolve(&Method::PATCH, "/users/@me"); // 2 per 10 s
+///     let a = limiter.enqueue(key.clone());
+///     let b = limiter.enqueue(key.clone());
+///     let c = limiter.enqueue(key);
+///     assert_eq!(limiter.acquire(&a, start), Acquire::Ready);
+///     assert_eq!(limiter.acquire(&b, start), Acquire::Ready);
+///     let window_end = start + Duration::from_secs(10);
+///     assert_eq!(limiter.acquire(&c, start), Acquire::Wait(window_end));
+///     assert_eq!(limiter.acquire(&c, window_end), Acquire::Ready);
+/// }
+/// # let _ = three_edits;
 /// ```
 #[derive(Debug, Default)]
 pub struct RateLimiter {

@@ -7,8 +7,10 @@
 //! `serde_json::Value` and small local structs, so a bug in the client cannot hide in a
 //! shared type.
 //!
-//! Tests script it synchronously (push events, drop connections, stop answering pings,
-//! fail requests, delay responses) and observe what it saw (connections, pings, requests).
+//! Tests script it synchronously (push events, inject messages, add users and members, drop
+//! connections, stop answering pings, fail requests, delay responses) and observe what it
+//! saw and holds (connections, pings, requests; messages, channels, roles, members, emojis,
+//! webhooks, invites, bans).
 //! It runs on its own thread and tokio runtime, so tests on any runtime can use it.
 //!
 //! ```no_run
@@ -34,20 +36,43 @@
 //! `capowner` (session token [`FakeServer::user_token`]) owns the server `Capture Server`
 //! and the bot `capbot` (bot token [`FakeServer::bot_token`]); the server has one text
 //! channel, `General`, and both are members. The bot has the server's default
-//! permissions (no `ManageMessages`, `Masquerade`, `MentionEveryone`); the owner has all.
+//! permissions (view, history, send, embeds, uploads, react, invite, nickname, avatar and
+//! voice: nothing that manages or moderates, no `Masquerade`, no `MentionEveryone`); the
+//! owner has all. [`FakeServer::add_user`] and [`FakeServer::add_member`] add more users.
 //!
 //! # What is served
 //!
 //! * Gateway: any path; `version`, `format` (`json`/`msgpack`), `token` and repeated `ready`
-//!   query keys read literally; Authenticate → Authenticated → Ready; `InvalidSession`
-//!   then a TCP drop; Ping/Pong echo; typing; `Subscribe` (accepted, no effect); presence
-//!   `UserUpdate`s; per-receiver `Message.user.relationship`.
-//! * REST: `GET /`, `GET /ratelimit`, `GET /users/@me`, `GET /users/{id}`,
-//!   `GET /channels/{id}`, the message routes (query, send, fetch, edit, delete, bulk
-//!   delete, reactions, pins), `GET /servers/{id}` (with `include_channels`),
-//!   `GET /servers/{id}/members[/{id}]`, `POST /sync/settings/set|fetch`. Every other
-//!   route answers Rocket's 404 catcher.
-//! * Autumn: `GET /`, `POST /{tag}` (multipart field `file`, per-tag limits), downloads.
+//!   query keys read literally; Authenticate → Authenticated → Ready (with the connection's
+//!   own memberships only, as bonfire sends them); `InvalidSession` then a TCP drop;
+//!   Ping/Pong echo; typing; `Subscribe` (members only, at most 5 servers per connection;
+//!   bots get their servers' user updates anyway); presence `UserUpdate`s; per-receiver
+//!   `Message.user.relationship`; bonfire's visibility recalculation (a `ChannelUpdate`
+//!   that hides or shows a channel arrives as `ChannelDelete`/`ChannelCreate`, permission
+//!   changes that flip channels as `Bulk`, for roles the connection saw in its `Ready`).
+//! * REST, with the real bodies, events (in the captured order), error bodies and
+//!   rate-limit buckets, and the real permission calculation:
+//!   * `GET /`, `GET /ratelimit`;
+//!   * users: `@me`, users, profiles, flags, default avatars, DMs (`GET /users/dms`,
+//!     `GET /users/{id}/dm`), `PATCH /users/{id}`; bots: `@me`, fetch, edit, invites;
+//!   * channels: fetch, edit, delete, role and default permissions, invites, group
+//!     members, webhooks; messages: query, send, fetch, edit, delete, bulk delete,
+//!     reactions, pins;
+//!   * servers: fetch (with `include_channels`), edit, channel creation, role and default
+//!     permissions, invites, emojis; roles (create, fetch, edit, delete, ranks); members
+//!     (list, fetch, edit, kick); bans (ban, unban, list);
+//!   * `/invites/{code}` (fetch, join, delete); `/custom/emoji/{id}` (create, fetch, edit,
+//!     delete); every `/webhooks` route but the GitHub one;
+//!   * `POST /sync/settings/set|fetch`.
+//!
+//!   The rest answers Rocket's 404 catcher: accounts, sessions and MFA (`/auth`),
+//!   onboarding, policy, push, safety reports, relationships and username changes, group
+//!   creation and recipients, search, read state (`ack`, unreads), voice calls, server
+//!   creation and deletion, bot creation and deletion, audit logs, the member query and
+//!   GitHub webhooks.
+//! * Autumn: `GET /`, `POST /{tag}` (multipart field `file`, per-tag limits, images only
+//!   outside `attachments`), downloads. The REST routes that take a file id use each
+//!   upload once (a second use is `NotFound`, as on the real server).
 //!
 //! # Known differences from the real server
 //!
@@ -55,9 +80,16 @@
 //!   captured `x-ratelimit-bucket` values exactly; session requests are keyed by session.
 //! * Autumn serves files before they are attached to anything, and an image "preview" is
 //!   the original bytes (no WebP thumbnails); metadata has no thumbhash.
-//! * No custom emojis, webhooks, DMs or groups in the fixture; `@everyone`/`@online` in
-//!   content are plain text; Markdown code spans are not skipped when parsing mentions.
-//! * `features.january` is disabled (there is no embed proxy).
+//! * The fixture starts without custom emojis, webhooks, invites, DMs or groups (all but
+//!   groups can be made through the routes); `@everyone`/`@online` in content are plain
+//!   text; Markdown code spans are not skipped when parsing mentions.
+//! * `features.january` is disabled (there is no embed proxy); voice (`features.livekit`
+//!   is disabled: `LiveKitUnavailable`), audit logs and privileged fields (`NotPrivileged`)
+//!   are not modelled.
+//! * Ownership transfer accepts any `X-MFA-Ticket`.
+//! * Deleting a role removes its overrides from every channel (the real server's MongoDB
+//!   update touches one).
+//! * Validation messages list length/range parameters in a fixed order.
 
 pub mod scenarios;
 mod server;

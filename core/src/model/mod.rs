@@ -22,10 +22,10 @@
 //! | [`Server`] | 224 |
 //! | [`Role`] | 120 |
 //! | [`Channel`] | 216 |
-//! | [`Message`] | 472 |
-//! | [`Emoji`] | 112 |
+//! | [`Message`] | 464 |
+//! | [`Emoji`] | 96 |
 //! | [`Webhook`] | 112 |
-//! | [`File`] | 232 |
+//! | [`File`] | 224 |
 //! | [`UserVoiceState`] | 32 |
 //! | [`crate::gateway::Event`] | 96 |
 //!

@@ -118,12 +118,7 @@ pub fn decode(format: Format, frame: &WsMessage) -> Result<Event, DecodeError> {
                     decode_known(&event_type, &mut de).map_err(|e| e.to_string())
                 }
             };
-            let event = decoded.map_err(|reason| DecodeError::Malformed {
-                event_type: event_type.clone(),
-                reason,
-            })?;
-            reject_malformed(&event)?;
-            Ok(event)
+            decoded.map_err(|reason| DecodeError::Malformed { event_type, reason })
         }
         _ => decode_slow(format, frame),
     }
@@ -152,42 +147,17 @@ fn decode_slow(format: Format, frame: &WsMessage) -> Result<Event, DecodeError> 
             rmp_serde::from_slice::<Event>(bytes).map_err(|e| e.to_string())
         }
     };
-    match result {
-        Ok(event) => {
-            reject_malformed(&event)?;
-            Ok(event)
+    result.map_err(|reason| match sniff_type(format, frame) {
+        Some(event_type) => {
+            // Known types report "<Type>: <what is wrong>"; don't repeat the type.
+            let reason = match reason.strip_prefix(event_type.as_str()) {
+                Some(rest) if rest.starts_with(": ") => rest[2..].to_owned(),
+                _ => reason,
+            };
+            DecodeError::Malformed { event_type, reason }
         }
-        Err(reason) => Err(match sniff_type(format, frame) {
-            Some(event_type) => {
-                // Known types report "<Type>: <what is wrong>"; don't repeat the type.
-                let reason = match reason.strip_prefix(event_type.as_str()) {
-                    Some(rest) if rest.starts_with(": ") => rest[2..].to_owned(),
-                    _ => reason,
-                };
-                DecodeError::Malformed { event_type, reason }
-            }
-            None => DecodeError::Syntax { format, reason },
-        }),
-    }
-}
-
-/// A safety net: `Event`'s decoder never puts a known `type` into `Unknown`, but an event
-/// built by hand might.
-fn reject_malformed(event: &Event) -> Result<(), DecodeError> {
-    match event {
-        Event::Unknown(unknown) if Event::is_known_type(&unknown.name) => {
-            let keys: Vec<&str> = unknown.payload.keys().map(String::as_str).collect();
-            Err(DecodeError::Malformed {
-                event_type: unknown.name.clone(),
-                reason: format!(
-                    "fields do not match the event's shape (keys: {})",
-                    keys.join(", ")
-                ),
-            })
-        }
-        Event::Bulk { v } => v.iter().try_for_each(reject_malformed),
-        _ => Ok(()),
-    }
+        None => DecodeError::Syntax { format, reason },
+    })
 }
 
 /// Reads the top-level `type` of a frame that failed to decode, as far as the frame goes.

@@ -1,6 +1,5 @@
 //! [`Call`]: one REST request through the rate limiter and the retry policy, sans-IO.
 
-use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -136,7 +135,6 @@ pub struct Call<T> {
     state: State,
     result: Option<Result<T, Error>>,
     parse: fn(&http::Response<Bytes>) -> Result<T, Error>,
-    _output: PhantomData<fn() -> T>,
 }
 
 impl<T> Call<T> {
@@ -157,7 +155,6 @@ impl<T> Call<T> {
             state: State::Queued,
             result: None,
             parse,
-            _output: PhantomData,
         }
     }
 

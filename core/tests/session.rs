@@ -494,3 +494,10 @@ fn subscriptions_are_renewed_at_most_every_ten_minutes_and_never_sent_by_bots() 
     bot.send(Command::Subscribe { server_id: server });
     assert!(sent_texts(&drain(&mut bot)).is_empty());
 }
+
+#[test]
+fn only_a_requested_close_is_expected() {
+    assert!(!CloseReason::Requested.is_unexpected());
+    assert!(CloseReason::LoggedOut.is_unexpected());
+    assert!(CloseReason::ReconnectAttemptsExhausted.is_unexpected());
+}

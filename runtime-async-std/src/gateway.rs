@@ -134,7 +134,7 @@ impl Gateway {
                         tracing::debug!(?reason, "gateway session closed");
                         self.shared.publish(&self.session, Some(reason.clone()));
                         close(&mut socket).await;
-                        if reason != CloseReason::Requested {
+                        if reason.is_unexpected() {
                             let _ = self.events.try_send(Err(Error::Closed(reason)));
                         }
                         return;

@@ -181,7 +181,7 @@ impl Driver {
         self.shared
             .publish(self.session.latency(), self.session.state());
         self.closed.send_replace(Some(reason.clone()));
-        if reason != CloseReason::Requested {
+        if reason.is_unexpected() {
             let _ = self.events.send(Err(SessionEnded { reason }));
         }
         tracing::debug!("gateway driver finished");

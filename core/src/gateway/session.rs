@@ -48,6 +48,14 @@ pub enum CloseReason {
     ReconnectAttemptsExhausted,
 }
 
+impl CloseReason {
+    /// Whether the session ended without the user asking for it: the end a client reports
+    /// to its user as an error rather than as a quiet end of the event stream.
+    pub fn is_unexpected(&self) -> bool {
+        !matches!(self, Self::Requested)
+    }
+}
+
 /// Where the session is, as a user might want to display it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]

@@ -219,6 +219,65 @@ fn the_cache_answers_from_what_it_holds() {
     assert!(!perms.contains(Permissions::MANAGE_MESSAGES));
     assert_eq!(
         cache.server_permissions(SERVER.parse().unwrap(), BOT.parse().unwrap(), now()),
-        Some(Permissions::DEFAULT_SERVER)
+        Ok(Permissions::DEFAULT_SERVER)
+    );
+}
+
+#[test]
+fn the_cache_names_what_a_permission_check_is_missing() {
+    use stoat_core::cache::MissingFromCache;
+    use stoat_core::id::ChannelId;
+    use stoat_core::model::MemberId;
+
+    let mut cache = Cache::default();
+    let (channel, server, bot) = (
+        CHANNEL.parse().unwrap(),
+        SERVER.parse().unwrap(),
+        BOT.parse().unwrap(),
+    );
+    assert_eq!(
+        cache.permissions_in(channel, bot, now()),
+        Err(MissingFromCache::Channel(channel))
+    );
+    let channel_only: Event = serde_json::from_str(
+        r#"{"type":"ChannelCreate","channel_type":"TextChannel","_id":"01M7YSZ8V81AWBPFRM30NYSV34","server":"01M7YSZ8V8HNB362Z1HYDP0RXY","name":"General"}"#,
+    )
+    .unwrap();
+    cache.apply(&channel_only);
+    assert_eq!(
+        cache.permissions_in(channel, bot, now()),
+        Err(MissingFromCache::Server(server))
+    );
+    let server_only: Event = serde_json::from_str(
+        r#"{"type":"ServerCreate","id":"01M7YSZ8V8HNB362Z1HYDP0RXY","server":{"_id":"01M7YSZ8V8HNB362Z1HYDP0RXY","owner":"01M7YSZ8H1XVFKYWFT7NKJHCGM","name":"Capture Server","channels":["01M7YSZ8V81AWBPFRM30NYSV34"],"default_permissions":77014766592},"channels":[],"emojis":[],"voice_states":[]}"#,
+    )
+    .unwrap();
+    cache.apply(&server_only);
+    let member = MemberId { server, user: bot };
+    assert_eq!(
+        cache.permissions_in(channel, bot, now()),
+        Err(MissingFromCache::Member(member))
+    );
+    assert_eq!(
+        cache.server_permissions(server, bot, now()),
+        Err(MissingFromCache::Member(member))
+    );
+    let join: Event = serde_json::from_str(
+        r#"{"type":"ServerMemberJoin","id":"01M7YSZ8V8HNB362Z1HYDP0RXY","user":"01M7YSZ8V6D4QNP163AMRA3ARS","member":{"_id":{"server":"01M7YSZ8V8HNB362Z1HYDP0RXY","user":"01M7YSZ8V6D4QNP163AMRA3ARS"},"joined_at":"2026-11-21T10:21:00.440Z","roles":["01M7YT000000000000000000RK"]}}"#,
+    )
+    .unwrap();
+    cache.apply(&join);
+    let role = "01M7YT000000000000000000RK".parse().unwrap();
+    assert_eq!(
+        cache.permissions_in(channel, bot, now()),
+        Err(MissingFromCache::Role { server, role })
+    );
+    let unknown: ChannelId = "01M7YT00000000000000000000".parse().unwrap();
+    assert_eq!(
+        cache
+            .permissions_in(unknown, bot, now())
+            .unwrap_err()
+            .to_string(),
+        "channel 01M7YT00000000000000000000 is not in the cache"
     );
 }

@@ -13,7 +13,34 @@ use bitflags::bitflags;
 
 pub use change::Change;
 
-use crate::id::{ChannelId, EmojiId, MessageId, ServerId, UserId};
+/// What a permission calculation needed that the cache does not hold (it may be disabled in
+/// [`CacheConfig::resources`], not received yet, or outside what this session can see).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+#[non_exhaustive]
+pub enum MissingFromCache {
+    /// The channel.
+    #[error("channel {0} is not in the cache")]
+    Channel(ChannelId),
+    /// The server the channel belongs to.
+    #[error("server {0} is not in the cache")]
+    Server(ServerId),
+    /// The user's membership of the server.
+    #[error("the member {} of server {} is not in the cache", .0.user, .0.server)]
+    Member(MemberId),
+    /// A role the member holds (the cached server does not have it).
+    #[error("role {role} of server {server} is not in the cache")]
+    Role {
+        /// The server.
+        server: ServerId,
+        /// The role.
+        role: RoleId,
+    },
+    /// The other party of a direct message.
+    #[error("user {0} is not in the cache")]
+    User(UserId),
+}
+
+use crate::id::{ChannelId, EmojiId, MessageId, RoleId, ServerId, UserId};
 use crate::model::{
     Channel, Emoji, Member, MemberId, Message, Permissions, Server, Timestamp, User,
 };
@@ -147,45 +174,87 @@ impl Cache {
     }
 
     /// What `user` may do in `channel`, from what is cached (see [`permissions`]).
-    /// `None` if the channel is not cached. `now` decides whether a timeout is still running.
+    /// `now` decides whether a timeout is still running (the runtime clients' own
+    /// `permissions_in` pass the current time for you).
+    ///
+    /// Fails, naming it, when something the calculation needs is not cached: the channel; for
+    /// a server channel its server, the user's membership and every role the member holds;
+    /// for a DM the other party.
     pub fn permissions_in(
         &self,
         channel: ChannelId,
         user: UserId,
         now: Timestamp,
-    ) -> Option<Permissions> {
-        let channel = self.channels.get(&channel)?;
-        let server = channel.server().and_then(|id| self.servers.get(&id));
-        let member = server.and_then(|s| self.members.get(&MemberId { server: s.id, user }));
+    ) -> Result<Permissions, MissingFromCache> {
+        let channel = self
+            .channels
+            .get(&channel)
+            .ok_or(MissingFromCache::Channel(channel))?;
         let privileged = self.users.get(&user).is_some_and(|u| u.privileged);
-        let other = channel
-            .recipients()
-            .iter()
-            .find(|id| **id != user)
-            .and_then(|id| self.users.get(id));
-        Some(permissions::channel_permissions(
+        let (server, member) = match channel.server() {
+            Some(server_id) => {
+                let server = self
+                    .servers
+                    .get(&server_id)
+                    .ok_or(MissingFromCache::Server(server_id))?;
+                let member = self.cached_member(server, user)?;
+                (Some(server), Some(member))
+            }
+            None => (None, None),
+        };
+        let other = match channel {
+            Channel::DirectMessage { recipients, .. } if recipients.contains(&user) => {
+                match recipients.iter().find(|id| **id != user) {
+                    Some(id) => Some(self.users.get(id).ok_or(MissingFromCache::User(*id))?),
+                    None => None,
+                }
+            }
+            _ => None,
+        };
+        Ok(permissions::channel_permissions(
             channel, user, server, member, privileged, other, now,
         ))
     }
 
-    /// What `user` may do server-wide, from what is cached.
+    /// What `user` may do server-wide, from what is cached. Fails, naming it, when the server,
+    /// the membership or one of the member's roles is not cached.
     pub fn server_permissions(
         &self,
         server: ServerId,
         user: UserId,
         now: Timestamp,
-    ) -> Option<Permissions> {
-        let server = self.servers.get(&server)?;
-        let member = self.members.get(&MemberId {
-            server: server.id,
-            user,
-        })?;
-        Some(permissions::server_permissions(
+    ) -> Result<Permissions, MissingFromCache> {
+        let server = self
+            .servers
+            .get(&server)
+            .ok_or(MissingFromCache::Server(server))?;
+        let member = self.cached_member(server, user)?;
+        Ok(permissions::server_permissions(
             server,
             member,
             self.users.get(&user),
             now,
         ))
+    }
+
+    /// The member `user` of `server`, with every role it holds known to the cached server.
+    fn cached_member(&self, server: &Server, user: UserId) -> Result<&Member, MissingFromCache> {
+        let id = MemberId {
+            server: server.id,
+            user,
+        };
+        let member = self.members.get(&id).ok_or(MissingFromCache::Member(id))?;
+        match member
+            .roles
+            .iter()
+            .find(|role| !server.roles.contains_key(role))
+        {
+            Some(role) => Err(MissingFromCache::Role {
+                server: server.id,
+                role: *role,
+            }),
+            None => Ok(member),
+        }
     }
 
     /// A message.

@@ -558,6 +558,43 @@ macro_rules! event_type_names {
                     Self::Unknown(u) => &u.name,
                 }
             }
+
+            /// Which kind of event this is, without its payload (for registering handlers
+            /// per kind).
+            pub fn kind(&self) -> EventKind {
+                match self {
+                    $( Self::$variant { .. } => EventKind::$variant, )*
+                    Self::Unknown(_) => EventKind::Unknown,
+                }
+            }
+        }
+
+        /// The kind of an [`Event`]: one variant per event variant, without the payload.
+        ///
+        /// ```
+        /// use stoat_core::gateway::{Event, EventKind};
+        /// assert_eq!(Event::Authenticated.kind(), EventKind::Authenticated);
+        /// assert_eq!(EventKind::Message.type_name(), Some("Message"));
+        /// ```
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum EventKind {
+            $(
+                #[doc = concat!("[`Event::", stringify!($variant), "`].")]
+                $variant,
+            )*
+            /// [`Event::Unknown`]: any event type this library does not know.
+            Unknown,
+        }
+
+        impl EventKind {
+            /// The wire `type` name (`None` for [`EventKind::Unknown`]).
+            pub fn type_name(self) -> Option<&'static str> {
+                match self {
+                    $( Self::$variant => Some(stringify!($variant)), )*
+                    Self::Unknown => None,
+                }
+            }
         }
 
         /// Every `type` this library decodes into a typed variant.

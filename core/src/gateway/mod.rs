@@ -16,5 +16,5 @@ pub use backoff::Backoff;
 pub use codec::{decode, encode, DecodeError, Format, WsMessage};
 pub use command::{ClientMessage, Command};
 pub use config::{ReadyField, SessionConfig};
-pub use event::{Event, GatewayError, PingData, Ready, UnknownEvent};
+pub use event::{Event, EventKind, GatewayError, PingData, Ready, UnknownEvent};
 pub use session::{CloseReason, Output, Session, SessionState};

@@ -1,35 +1,15 @@
-//! What every runtime adapter's client shares: its configuration and the update it hands to
-//! users.
-//!
-//! Adapters resolve the endpoints ([`ClientConfig::discovery_request`],
-//! [`ClientConfig::resolved_endpoints`]), then build a [`Session`](crate::gateway::Session)
-//! with [`ClientConfig::session_config`], a [`Rest`] with [`ClientConfig::rest_for`], and a
-//! [`Cache`] with [`ClientConfig::new_cache`]; every event the session emits goes through
-//! [`dispatch`] before the user sees it.
+//! [`ClientConfig`]: everything a client needs to connect, on any runtime.
+
+use std::fmt;
+use std::sync::Arc;
 
 use crate::auth::Token;
-use crate::cache::{Cache, CacheConfig, Change};
+use crate::cache::{Cache, CacheConfig};
 use crate::endpoints::Endpoints;
-use crate::gateway::{Event, SessionConfig};
+use crate::gateway::SessionConfig;
 use crate::http::routes::FetchInstance;
 use crate::http::{Rest, RetryPolicy};
 use crate::model::InstanceInfo;
-
-/// An event together with what it changed in the cache.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct Update {
-    /// The event.
-    pub event: Event,
-    /// The cache change, holding the value from before the event.
-    pub change: Change,
-}
-
-/// Applies `event` to the cache and pairs it with the change.
-pub fn dispatch(cache: &mut Cache, event: Event) -> Update {
-    let change = cache.apply(&event);
-    Update { event, change }
-}
 
 /// Where to find the instance's services.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,7 +43,39 @@ pub struct ClientConfig {
     /// `User-Agent` for REST requests.
     pub user_agent: Option<String>,
     /// Adjusts the gateway session configuration (heartbeat, backoff, format, ...).
-    pub session: fn(SessionConfig) -> SessionConfig,
+    pub session: SessionAdjust,
+}
+
+/// A function that adjusts the gateway [`SessionConfig`]; see [`ClientConfig::session`].
+///
+/// Any closure works, capturing ones included; it is shared, so cloning a [`ClientConfig`]
+/// is cheap.
+#[derive(Clone)]
+pub struct SessionAdjust(Arc<dyn Fn(SessionConfig) -> SessionConfig + Send + Sync>);
+
+impl SessionAdjust {
+    /// Wraps `adjust`.
+    pub fn new(adjust: impl Fn(SessionConfig) -> SessionConfig + Send + Sync + 'static) -> Self {
+        Self(Arc::new(adjust))
+    }
+
+    /// Applies the adjustment.
+    pub fn apply(&self, config: SessionConfig) -> SessionConfig {
+        (self.0)(config)
+    }
+}
+
+impl Default for SessionAdjust {
+    /// Leaves the configuration as it is.
+    fn default() -> Self {
+        Self::new(|config| config)
+    }
+}
+
+impl fmt::Debug for SessionAdjust {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SessionAdjust(..)")
+    }
 }
 
 impl ClientConfig {
@@ -75,7 +87,7 @@ impl ClientConfig {
             cache: CacheConfig::default(),
             retry: RetryPolicy::default(),
             user_agent: None,
-            session: |config| config,
+            session: SessionAdjust::default(),
         }
     }
 
@@ -103,9 +115,26 @@ impl ClientConfig {
         self
     }
 
-    /// Adjusts the gateway session configuration.
-    pub fn session(mut self, adjust: fn(SessionConfig) -> SessionConfig) -> Self {
-        self.session = adjust;
+    /// Adjusts the gateway session configuration (heartbeat, backoff, wire format, ...).
+    ///
+    /// Any closure works, including one that captures its environment:
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use stoat_core::client::ClientConfig;
+    /// use stoat_core::Token;
+    ///
+    /// let heartbeat = Duration::from_secs(5);
+    /// let config = ClientConfig::new(Token::bot("secret"))
+    ///     .session(move |session| session.heartbeat(heartbeat, heartbeat * 2));
+    /// let session = config.session_config("wss://events.stoat.chat");
+    /// assert_eq!(session.heartbeat_interval, heartbeat);
+    /// ```
+    pub fn session(
+        mut self,
+        adjust: impl Fn(SessionConfig) -> SessionConfig + Send + Sync + 'static,
+    ) -> Self {
+        self.session = SessionAdjust::new(adjust);
         self
     }
 
@@ -154,7 +183,8 @@ impl ClientConfig {
 
     /// The gateway session configuration for the given gateway URL.
     pub fn session_config(&self, ws_url: &str) -> SessionConfig {
-        (self.session)(SessionConfig::new(ws_url, self.token.clone()))
+        self.session
+            .apply(SessionConfig::new(ws_url, self.token.clone()))
     }
 
     /// A cache built with [`cache`](Self::cache).

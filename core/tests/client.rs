@@ -44,8 +44,8 @@ fn every_waiter_registered_before_an_event_sees_it() {
     let mut standby = Standby::new();
     let (first, first_rx) = mpsc::channel();
     let (second, second_rx) = mpsc::channel();
-    standby.register(from(ALICE), 1, first);
-    standby.register(from(ALICE), 1, second);
+    standby.register(from(ALICE), 1, first).unwrap();
+    standby.register(from(ALICE), 1, second).unwrap();
 
     assert_eq!(standby.process(&message("from bob", BOB)), 0);
     assert_eq!(standby.process(&message("from alice", ALICE)), 2);
@@ -58,7 +58,7 @@ fn every_waiter_registered_before_an_event_sees_it() {
 fn a_counting_waiter_collects_its_matches_in_order_then_leaves() {
     let mut standby = Standby::new();
     let (tx, rx) = mpsc::channel();
-    standby.register(from(ALICE), 3, tx);
+    standby.register(from(ALICE), 3, tx).unwrap();
     for (i, author) in [ALICE, BOB, ALICE, ALICE, ALICE].into_iter().enumerate() {
         standby.process(&message(&i.to_string(), author));
     }
@@ -76,9 +76,9 @@ fn cancelled_and_abandoned_waiters_are_dropped() {
     let (kept, kept_rx) = mpsc::channel();
     let (gone, gone_rx) = mpsc::channel();
     let (cancelled, _cancelled_rx) = mpsc::channel();
-    standby.register(from(ALICE), 5, kept);
-    standby.register(from(ALICE), 5, gone);
-    let id = standby.register(from(ALICE), 5, cancelled);
+    standby.register(from(ALICE), 5, kept).unwrap();
+    standby.register(from(ALICE), 5, gone).unwrap();
+    let id = standby.register(from(ALICE), 5, cancelled).unwrap();
     assert!(standby.cancel(id));
     assert!(!standby.cancel(id), "cancelling twice finds nothing");
     drop(gone_rx);
@@ -108,11 +108,13 @@ impl Deliver for Closed {
 fn closed_sinks_are_pruned_without_matching() {
     let calls = Arc::new(AtomicUsize::new(0));
     let mut standby = Standby::new();
-    standby.register(
-        Box::new(|_: &Update| panic!("never asked")),
-        1,
-        Closed(calls.clone()),
-    );
+    standby
+        .register(
+            Box::new(|_: &Update| panic!("never asked")),
+            1,
+            Closed(calls.clone()),
+        )
+        .unwrap();
     assert_eq!(standby.process(&message("x", ALICE)), 0);
     assert!(standby.is_empty());
     assert_eq!(calls.load(Ordering::SeqCst), 0);
@@ -123,12 +125,29 @@ fn a_panicking_predicate_removes_only_its_own_waiter() {
     let mut standby = Standby::new();
     let (tx, rx) = mpsc::channel();
     let (bad, bad_rx) = mpsc::channel::<Update>();
-    standby.register(Box::new(|_: &Update| panic!("user bug")), 1, bad);
-    standby.register(from(ALICE), 1, tx);
+    standby
+        .register(Box::new(|_: &Update| panic!("user bug")), 1, bad)
+        .unwrap();
+    standby.register(from(ALICE), 1, tx).unwrap();
     assert_eq!(standby.process(&message("x", ALICE)), 1);
     assert!(rx.try_recv().is_ok());
     assert!(bad_rx.try_recv().is_err());
     assert!(standby.is_empty());
+}
+
+#[test]
+fn a_closed_registry_drops_its_waiters_and_refuses_new_ones() {
+    let mut standby = Standby::new();
+    let (tx, rx) = mpsc::channel();
+    standby.register(from(ALICE), 1, tx.clone()).unwrap();
+    standby.close();
+    assert!(standby.is_closed() && standby.is_empty());
+    assert_eq!(
+        standby.register(from(ALICE), 1, tx).unwrap_err(),
+        stoat_core::client::standby::Closed
+    );
+    assert_eq!(standby.process(&message("x", ALICE)), 0);
+    assert!(rx.try_recv().is_err());
 }
 
 #[test]

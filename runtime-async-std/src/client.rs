@@ -6,22 +6,46 @@ use std::ops::Deref;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use async_io::Timer;
 use futures_core::Stream;
 use futures_lite::future;
-use futures_rustls::rustls;
-use stoat_core::cache::Cache;
-use stoat_core::client::{ClientConfig, Update};
+use futures_rustls::pki_types::CertificateDer;
+use stoat_core::cache::{Cache, MissingFromCache};
+use stoat_core::client::standby::Deliver;
+use stoat_core::client::{
+    AsyncExecutor, AsyncHandlers, BoxFuture, CacheAccess, ClientConfig, ConnectError, SessionEnded,
+    Update, WaitError,
+};
 use stoat_core::gateway::{CloseReason, Command, Session, SessionState};
-use stoat_core::http::{self as core_http, Request, Rest, Step, TransportError};
+use stoat_core::http::{Call, Error, Request, Rest, Step, TransportError};
+use stoat_core::id::{ChannelId, ServerId, UserId};
+use stoat_core::model::{Permissions, Timestamp};
 use stoat_core::Endpoints;
 
 use crate::gateway::{Control, Gateway, Shared};
 use crate::http::HttpClient;
 use crate::net::{Connector, Target};
-use crate::Error;
+
+/// Event handlers for [`Client::run`]: register async handlers per [`EventKind`] with
+/// [`on`](AsyncHandlers::on), one error hook with [`on_error`](AsyncHandlers::on_error).
+///
+/// [`EventKind`]: crate::EventKind
+pub type Handlers = AsyncHandlers<Handle>;
+
+/// A `wait_for` waiter's end of its channel.
+pub(crate) struct Waiter(async_channel::Sender<Update>);
+
+impl Deliver for Waiter {
+    fn deliver(&mut self, update: Update) -> bool {
+        self.0.try_send(update).is_ok()
+    }
+
+    fn is_closed(&self) -> bool {
+        self.0.is_closed()
+    }
+}
 
 /// The gateway driver: a future that runs the gateway session until it closes.
 ///
@@ -50,10 +74,12 @@ type Spawner = Box<dyn FnOnce(Driver) + Send>;
 /// Options for [`Client`] beyond the runtime-independent [`ClientConfig`].
 ///
 /// ```no_run
-/// # async fn demo() -> Result<(), stoat_async_std::Error> {
+/// # async fn demo(private_ca_der: Vec<u8>) -> Result<(), stoat_async_std::ConnectError> {
 /// use stoat_async_std::{Client, ClientConfig, Token};
 /// let client = Client::builder(ClientConfig::new(Token::bot("token")))
 ///     .spawn_with(|driver| smol::spawn(driver).detach())
+///     // Only for a self-hosted instance whose certificate comes from a private CA.
+///     .root_certificates(vec![private_ca_der.into()])
 ///     .connect()
 ///     .await?;
 /// # Ok(()) }
@@ -62,7 +88,7 @@ type Spawner = Box<dyn FnOnce(Driver) + Send>;
 pub struct ClientBuilder {
     config: ClientConfig,
     spawner: Option<Spawner>,
-    tls: Option<Arc<rustls::ClientConfig>>,
+    roots: Option<Vec<CertificateDer<'static>>>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -70,7 +96,7 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("config", &self.config)
             .field("custom_spawner", &self.spawner.is_some())
-            .field("custom_tls", &self.tls.is_some())
+            .field("custom_roots", &self.roots.as_ref().map(Vec::len))
             .finish()
     }
 }
@@ -86,43 +112,46 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses this rustls configuration for `https` and `wss` instead of the Mozilla roots
-    /// from `webpki-roots` (e.g. to trust a private CA of a self-hosted instance).
-    pub fn tls_config(mut self, config: Arc<rustls::ClientConfig>) -> Self {
-        self.tls = Some(config);
+    /// Trusts exactly these certificate authorities (DER) for `https://` and `wss://`,
+    /// instead of the Mozilla roots built in: for a self-hosted instance with a private CA.
+    pub fn root_certificates(mut self, roots: Vec<CertificateDer<'static>>) -> Self {
+        self.roots = Some(roots);
         self
     }
 
     /// Resolves the endpoints, starts the gateway driver and returns the client.
     ///
     /// This does not wait for the gateway: the first events are `Authenticated` and `Ready`
-    /// (or, if the token is rejected, the event stream ends with [`Error::Closed`]).
-    pub async fn connect(self) -> Result<Client, Error> {
+    /// (or, if the token is rejected, the event stream ends with [`SessionEnded`]).
+    ///
+    /// With [`ClientConfig::discover`] this fetches the instance's `GET /` first, through
+    /// the same rate-limited path as [`Handle::execute`]; a failure there is the only
+    /// network error `connect` reports.
+    pub async fn connect(self) -> Result<Client, ConnectError> {
         let Self {
             config,
             spawner,
-            tls,
+            roots,
         } = self;
-        let connector = Connector::new(tls);
+        let connector = Connector::new(roots).map_err(ConnectError::Setup)?;
         let http = Arc::new(HttpClient::new(connector.clone()));
         let info = match config.discovery_request() {
             Some(request) => {
                 // Before discovery only the API is known; uploads are not needed yet.
                 let rest = config.rest(config.api_url());
-                let info = execute(&http, &rest, &request)
-                    .await
-                    .map_err(Error::Discovery)?;
+                let call = rest.call(&request).map_err(ConnectError::Discovery)?;
+                let info = drive(&http, call).await.map_err(ConnectError::Discovery)?;
                 Some(info)
             }
             None => None,
         };
-        let endpoints = config
-            .resolved_endpoints(info.as_ref())
-            .ok_or_else(|| Error::UnsupportedDiscovery(format!("{:?}", config.discovery)))?;
+        let endpoints = config.resolved_endpoints(info.as_ref()).ok_or_else(|| {
+            ConnectError::Setup(format!("unsupported discovery mode {:?}", config.discovery))
+        })?;
         // Built from the resolved endpoints, so file-server requests (uploads) go there too.
         let rest = config.rest_for(&endpoints);
         Target::parse(&endpoints.ws)
-            .map_err(|e| Error::InvalidUrl(format!("gateway {}: {e}", endpoints.ws)))?;
+            .map_err(|e| ConnectError::InvalidUrl(format!("gateway {}: {e}", endpoints.ws)))?;
 
         let session = Session::new(config.session_config(&endpoints.ws));
         let shared = Arc::new(Shared::new(config.new_cache(), session.state()));
@@ -144,7 +173,9 @@ impl ClientBuilder {
                 std::thread::Builder::new()
                     .name("stoat-gateway".into())
                     .spawn(move || async_io::block_on(driver))
-                    .map_err(Error::Spawn)?;
+                    .map_err(|error| {
+                        ConnectError::Setup(format!("cannot start the gateway thread: {error}"))
+                    })?;
             }
         }
         Ok(Client {
@@ -163,24 +194,23 @@ impl ClientBuilder {
     }
 }
 
-/// A connected client: a [`Handle`] (REST, commands, cache) plus the event stream.
+/// A connected client: the event stream, plus a [`Handle`] for everything else.
 ///
 /// Events come from [`next_event`](Self::next_event) or the [`Stream`] implementation. Each
 /// is a core [`Update`]: the event and what it changed in the cache. The stream ends after
 /// [`shutdown`](Handle::shutdown); if the session ends for another reason (the token was
 /// rejected, the session was logged out, reconnecting gave up) its last item is
-/// `Err(`[`Error::Closed`]`)`.
+/// `Err(`[`SessionEnded`]`)`.
 ///
 /// Events are buffered without bound until they are taken, so the gateway never stalls
 /// (heartbeats keep going while your code is busy); keep consuming them.
 ///
-/// `Client` dereferences to [`Handle`]; [`handle`](Self::handle) gives a cloneable one for
-/// other tasks. Dropping the `Client` stops the gateway driver (REST through remaining
-/// handles keeps working).
+/// `Client` dereferences to its [`Handle`]; [`handle`](Self::handle) gives a cloneable one
+/// for other tasks. The gateway keeps running while the `Client` or any `Handle` exists.
 pub struct Client {
     handle: Handle,
     /// Boxed because the receiver is `!Unpin` and `Client` should be `Unpin`.
-    events: Pin<Box<async_channel::Receiver<Result<Update, Error>>>>,
+    events: Pin<Box<async_channel::Receiver<Result<Update, SessionEnded>>>>,
 }
 
 impl fmt::Debug for Client {
@@ -196,46 +226,50 @@ impl Client {
     /// Connects with `config`, running the gateway driver on a dedicated thread.
     ///
     /// Shorthand for `Client::builder(config).connect()`.
-    pub async fn connect(config: ClientConfig) -> Result<Self, Error> {
+    pub async fn connect(config: ClientConfig) -> Result<Self, ConnectError> {
         Self::builder(config).connect().await
     }
 
-    /// A builder for the options that depend on the runtime (spawning, TLS).
+    /// A builder for the options that depend on the runtime (spawning, TLS roots).
     pub fn builder(config: ClientConfig) -> ClientBuilder {
         ClientBuilder {
             config,
             spawner: None,
-            tls: None,
+            roots: None,
         }
     }
 
-    /// The next event, or `None` once the session has ended.
-    pub async fn next_event(&mut self) -> Option<Result<Update, Error>> {
+    /// The next event, or `None` once the stream has ended; an `Err` right before that if
+    /// the session ended without [`shutdown`](Handle::shutdown).
+    pub async fn next_event(&mut self) -> Option<Result<Update, SessionEnded>> {
         self.events.recv().await.ok()
     }
 
-    /// Waits for the first update that satisfies `predicate`, discarding the ones before it.
-    ///
-    /// Returns `None` if `timeout` passes first or the stream ends first (then
-    /// [`closed_reason`](Handle::closed_reason) says why).
-    pub async fn wait_for(
-        &mut self,
-        mut predicate: impl FnMut(&Update) -> bool,
-        timeout: Duration,
-    ) -> Option<Update> {
-        let search = async {
-            while let Ok(Ok(update)) = self.events.recv().await {
-                if predicate(&update) {
-                    return Some(update);
+    /// Runs `handlers` on every event until the stream ends. Each handler call is a task of
+    /// its own on a local executor inside this future, so handlers run concurrently and may
+    /// await anything (`wait_for` included). Returns once the stream has ended and every
+    /// handler call has finished: `Ok` after a shutdown, the [`SessionEnded`] otherwise.
+    pub async fn run(mut self, handlers: Handlers) -> Result<(), SessionEnded> {
+        let executor = async_executor::Executor::new();
+        let mut running: Vec<async_executor::Task<()>> = Vec::new();
+        let events = async {
+            while let Some(update) = self.next_event().await {
+                running.retain(|task| !task.is_finished());
+                for task in handlers.dispatch(&self.handle, update?) {
+                    running.push(executor.spawn(task));
                 }
             }
-            None
+            Ok(())
         };
-        let expired = async {
-            Timer::after(timeout).await;
-            None
-        };
-        future::or(search, expired).await
+        let ended = executor.run(events).await;
+        executor
+            .run(async {
+                for task in running {
+                    task.await;
+                }
+            })
+            .await;
+        ended
     }
 
     /// A cloneable handle for other tasks.
@@ -252,20 +286,14 @@ impl Deref for Client {
 }
 
 impl Stream for Client {
-    type Item = Result<Update, Error>;
+    type Item = Result<Update, SessionEnded>;
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.events.as_mut().poll_next(cx)
     }
 }
 
-impl Drop for Client {
-    fn drop(&mut self) {
-        let _ = self.handle.inner.control.try_send(Control::Shutdown);
-    }
-}
-
-/// Everything but the event stream: REST, gateway commands, the cache, shutdown.
-/// Cheap to clone; all clones share one connection pool and rate limiter.
+/// Everything but the event stream: REST, gateway commands, `wait_for`, the cache,
+/// shutdown. Cheap to clone; all clones share one connection pool and rate limiter.
 #[derive(Clone)]
 pub struct Handle {
     inner: Arc<Inner>,
@@ -280,10 +308,19 @@ struct Inner {
     done: async_channel::Receiver<()>,
 }
 
+impl Drop for Inner {
+    /// The last handle is gone: the gateway stops (the control channel closing says so too,
+    /// but only once the driver next looks; this is prompt).
+    fn drop(&mut self) {
+        let _ = self.control.try_send(Control::Shutdown);
+    }
+}
+
 impl fmt::Debug for Handle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Handle")
             .field("endpoints", &self.inner.endpoints)
+            .field("closed", &self.closed_reason())
             .finish_non_exhaustive()
     }
 }
@@ -295,26 +332,111 @@ impl Handle {
     /// File uploads ([`Upload`](stoat_core::cdn::Upload)) go to the file server of the
     /// resolved endpoints. An attempt with no complete response within the policy's
     /// `request_timeout` is abandoned and counts as a failure that may have reached the server.
-    pub async fn execute<R: Request + ?Sized>(
-        &self,
+    pub fn execute<'a, R: Request + ?Sized>(
+        &'a self,
         request: &R,
-    ) -> Result<R::Output, core_http::Error> {
-        execute(&self.inner.http, &self.inner.rest, request).await
+    ) -> impl Future<Output = Result<R::Output, Error>> + Send + 'a
+    where
+        R::Output: Send + 'a,
+    {
+        // The request is turned into its call here, so the future does not borrow it.
+        let call = self.inner.rest.call(request);
+        async move { drive(&self.inner.http, call?).await }
     }
 
     /// Sends a gateway command (typing indicators, subscriptions). Commands given before the
-    /// session is ready are sent once it is.
-    pub fn send_command(&self, command: Command) -> Result<(), Error> {
+    /// session is ready are sent once it is. Fails, with the reason, once the session has
+    /// ended.
+    pub fn send_command(&self, command: Command) -> Result<(), SessionEnded> {
+        if self.inner.shared.status().closed.is_some() {
+            return Err(self.inner.shared.ended());
+        }
         self.inner
             .control
             .try_send(Control::Command(command))
-            .map_err(|_| Error::Stopped)
+            .map_err(|_| self.inner.shared.ended())
     }
 
-    /// Read access to the cache. Do not hold it across long waits: the driver needs write
-    /// access to apply each event.
-    pub async fn cache(&self) -> CacheRef<'_> {
-        CacheRef(self.inner.shared.cache.read().await)
+    /// Waits for the first event that satisfies `predicate`, for at most `timeout`.
+    ///
+    /// The waiter sees every event that arrives after this call, *in addition to* the event
+    /// stream: nothing is taken from [`Client::next_event`] or other waiters. The predicate
+    /// runs on the gateway driver, so keep it quick.
+    pub async fn wait_for(
+        &self,
+        predicate: impl FnMut(&Update) -> bool + Send + 'static,
+        timeout: Duration,
+    ) -> Result<Update, WaitError> {
+        let mut found = self.wait_for_many(predicate, 1, timeout).await?;
+        Ok(found.remove(0))
+    }
+
+    /// Collects the next `count` events that satisfy `predicate`, for at most `timeout` in
+    /// all; on a timeout the error holds those that did arrive. See
+    /// [`wait_for`](Self::wait_for).
+    pub async fn wait_for_many(
+        &self,
+        predicate: impl FnMut(&Update) -> bool + Send + 'static,
+        count: usize,
+        timeout: Duration,
+    ) -> Result<Vec<Update>, WaitError> {
+        if count == 0 {
+            return Ok(Vec::new());
+        }
+        let deadline = Instant::now().checked_add(timeout);
+        let (sender, matches) = async_channel::unbounded();
+        let shared = &self.inner.shared;
+        let id = shared
+            .register_waiter(Box::new(predicate), count, Waiter(sender))
+            .map_err(|_| WaitError::SessionEnded)?;
+        // Unregisters on every way out, a dropped future included.
+        let _registered = CancelOnDrop(|| shared.cancel_waiter(id));
+        let mut collected = Vec::with_capacity(count);
+        while collected.len() < count {
+            let next = async { Some(matches.recv().await) };
+            let expired = async {
+                match deadline {
+                    Some(deadline) => {
+                        Timer::at(deadline).await;
+                        None
+                    }
+                    None => future::pending().await,
+                }
+            };
+            match future::or(next, expired).await {
+                Some(Ok(update)) => collected.push(update),
+                Some(Err(_closed)) => return Err(WaitError::SessionEnded),
+                None => return Err(WaitError::TimedOut { collected }),
+            }
+        }
+        Ok(collected)
+    }
+
+    /// Runs `read` with the cache and returns its result.
+    ///
+    /// The cache is locked only while `read` runs, and `read` cannot `.await`, so a lock can
+    /// never be held across an await point: copy out what you need.
+    pub fn with_cache<T>(&self, read: impl FnOnce(&Cache) -> T) -> T {
+        self.inner.shared.with_cache(read)
+    }
+
+    /// What `user` may do in `channel` now, from the cache; names what is missing if the
+    /// cache cannot tell.
+    pub fn permissions_in(
+        &self,
+        channel: ChannelId,
+        user: UserId,
+    ) -> Result<Permissions, MissingFromCache> {
+        CacheAccess::permissions_in(self, channel, user)
+    }
+
+    /// What `user` may do server-wide now, from the cache.
+    pub fn server_permissions(
+        &self,
+        server: ServerId,
+        user: UserId,
+    ) -> Result<Permissions, MissingFromCache> {
+        CacheAccess::server_permissions(self, server, user)
     }
 
     /// Round-trip time of the last answered gateway heartbeat.
@@ -327,8 +449,7 @@ impl Handle {
         self.inner.shared.status().state
     }
 
-    /// Why the session ended, once it has: also after [`shutdown`](Self::shutdown)
-    /// ([`CloseReason::Requested`]).
+    /// Why the session ended, once it has ([`CloseReason::Requested`] after a shutdown).
     pub fn closed_reason(&self) -> Option<CloseReason> {
         self.inner.shared.status().closed
     }
@@ -338,14 +459,15 @@ impl Handle {
         &self.inner.endpoints
     }
 
-    /// The REST pipeline (base URL, credentials, shared rate limiter).
+    /// The REST pipeline (base URLs, credentials, the shared rate limiter), for driving a
+    /// [`Call`] yourself.
     pub fn rest(&self) -> &Rest {
         &self.inner.rest
     }
 
-    /// Closes the session: the gateway connection is closed with a close frame, the driver
-    /// exits and the event stream ends (after the events already received). Returns once
-    /// the driver has exited.
+    /// Closes the session gracefully: sends the WebSocket close frame, stops the driver and
+    /// ends the event stream (events already queued can still be read). Returns once the
+    /// driver has stopped. Calling it again, or after the session ended, does nothing.
     pub async fn shutdown(&self) {
         let _ = self.inner.control.try_send(Control::Shutdown);
         // Never receives: the driver drops the sender when it exits.
@@ -353,30 +475,38 @@ impl Handle {
     }
 }
 
-/// A read lock on the cache, from [`Handle::cache`].
-pub struct CacheRef<'a>(async_lock::RwLockReadGuard<'a, Cache>);
+impl CacheAccess for Handle {
+    fn with_cache<T>(&self, read: impl FnOnce(&Cache) -> T) -> T {
+        self.inner.shared.with_cache(read)
+    }
 
-impl Deref for CacheRef<'_> {
-    type Target = Cache;
-    fn deref(&self) -> &Cache {
-        &self.0
+    fn wall_clock(&self) -> Timestamp {
+        SystemTime::now().into()
     }
 }
 
-impl fmt::Debug for CacheRef<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&**self, f)
+impl AsyncExecutor for Handle {
+    fn execute_owned<R>(&self, request: R) -> BoxFuture<'_, Result<R::Output, Error>>
+    where
+        R: Request + Send + 'static,
+        R::Output: Send + 'static,
+    {
+        Box::pin(self.execute(&request))
     }
 }
 
-/// Drives one core [`Call`](stoat_core::http::Call) to completion: sleeps where core says,
-/// sends what core says (abandoning it at the call's send deadline), reports what came back.
-async fn execute<R: Request + ?Sized>(
-    http: &HttpClient,
-    rest: &Rest,
-    request: &R,
-) -> Result<R::Output, core_http::Error> {
-    let mut call = rest.call(request)?;
+/// Runs its function when dropped.
+struct CancelOnDrop<F: FnMut()>(F);
+
+impl<F: FnMut()> Drop for CancelOnDrop<F> {
+    fn drop(&mut self) {
+        (self.0)();
+    }
+}
+
+/// Drives one core [`Call`] to completion: sleeps where core says, sends what core says
+/// (abandoning it at the call's send deadline), reports what came back.
+async fn drive<T>(http: &HttpClient, mut call: Call<T>) -> Result<T, Error> {
     loop {
         match call.poll(Instant::now()) {
             Step::Wait(until) => {
@@ -416,7 +546,6 @@ mod tests {
     async fn futures_are_send(config: ClientConfig, client: &mut Client) {
         send(&Client::connect(config));
         send(&client.execute(&stoat_core::http::routes::FetchInstance));
-        send(&client.cache());
         send(&client.shutdown());
         send(&client.next_event());
     }
@@ -427,6 +556,6 @@ mod tests {
         send_sync_unpin::<Handle>();
         fn send_unpin<T: Send + Unpin>() {}
         send_unpin::<Driver>();
-        send_sync_unpin::<Error>();
+        send_sync_unpin::<SessionEnded>();
     }
 }

@@ -7,7 +7,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_io::Timer;
@@ -16,13 +16,12 @@ use async_tungstenite::tungstenite::protocol::CloseFrame;
 use async_tungstenite::tungstenite::Message;
 use async_tungstenite::WebSocketStream;
 use futures_lite::{future, StreamExt};
-use stoat_core::cache::Cache;
-use stoat_core::client::{dispatch, Update};
-use stoat_core::gateway::{CloseReason, Command, Output, Session, SessionState, WsMessage};
+use stoat_core::client::{ClientState, SessionEnded, Update};
+use stoat_core::gateway::{Command, Output, Session, WsMessage};
 
+use crate::client::Waiter;
 use crate::http::describe;
 use crate::net::{parse_uri, BoxIo, Connector, Target};
-use crate::Error;
 
 /// How long a close frame may take to go out before the socket is simply dropped.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(1);
@@ -31,46 +30,7 @@ type Ws = WebSocketStream<BoxIo>;
 type Connecting = Pin<Box<dyn Future<Output = Result<Box<Ws>, String>> + Send>>;
 
 /// State shared between the driver and the client handles.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    pub(crate) cache: async_lock::RwLock<Cache>,
-    pub(crate) status: Mutex<Status>,
-}
-
-/// What the session last reported, for the handles to read without the driver.
-#[derive(Clone, Debug)]
-pub(crate) struct Status {
-    pub(crate) latency: Option<Duration>,
-    pub(crate) state: SessionState,
-    /// Why the session ended, once it has.
-    pub(crate) closed: Option<CloseReason>,
-}
-
-impl Shared {
-    pub(crate) fn new(cache: Cache, state: SessionState) -> Self {
-        Self {
-            cache: async_lock::RwLock::new(cache),
-            status: Mutex::new(Status {
-                latency: None,
-                state,
-                closed: None,
-            }),
-        }
-    }
-
-    pub(crate) fn status(&self) -> Status {
-        lock(&self.status).clone()
-    }
-
-    fn publish(&self, session: &Session, closed: Option<CloseReason>) {
-        let mut status = lock(&self.status);
-        status.latency = session.latency();
-        status.state = session.state();
-        if closed.is_some() {
-            status.closed = closed;
-        }
-    }
-}
+pub(crate) type Shared = ClientState<Waiter>;
 
 /// What a client handle asks of the driver.
 #[derive(Debug)]
@@ -98,7 +58,7 @@ pub(crate) struct Gateway {
     pub(crate) session: Session,
     pub(crate) connector: Connector,
     pub(crate) shared: Arc<Shared>,
-    pub(crate) events: async_channel::Sender<Result<Update, Error>>,
+    pub(crate) events: async_channel::Sender<Result<Update, SessionEnded>>,
     pub(crate) control: async_channel::Receiver<Control>,
     /// Dropped when the driver returns, which is what `shutdown` waits for.
     pub(crate) _done: async_channel::Sender<()>,
@@ -111,7 +71,7 @@ impl Gateway {
         loop {
             // Publish first: a user who has just received an event must see the state it
             // led to.
-            self.shared.publish(&self.session, None);
+            self.shared.publish(&self.session);
             while let Some(output) = self.session.poll_output() {
                 match output {
                     Output::Connect { url } => {
@@ -122,7 +82,7 @@ impl Gateway {
                     Output::Send(message) => self.write(&mut socket, message).await,
                     Output::Disconnect => close(&mut socket).await,
                     Output::Event(event) => {
-                        let update = dispatch(&mut *self.shared.cache.write().await, event);
+                        let update = self.shared.receive(event);
                         // Unbounded: never waits. An error means nobody listens any more.
                         let _ = self.events.try_send(Ok(update));
                     }
@@ -132,10 +92,10 @@ impl Gateway {
                     }
                     Output::Closed(reason) => {
                         tracing::debug!(?reason, "gateway session closed");
-                        self.shared.publish(&self.session, Some(reason.clone()));
+                        self.shared.finish(&self.session, reason.clone());
                         close(&mut socket).await;
                         if reason.is_unexpected() {
-                            let _ = self.events.try_send(Err(Error::Closed(reason)));
+                            let _ = self.events.try_send(Err(SessionEnded::new(reason)));
                         }
                         return;
                     }
@@ -278,10 +238,4 @@ async fn close(socket: &mut Socket) {
             tracing::debug!(%error, "gateway close frame not sent");
         }
     }
-}
-
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

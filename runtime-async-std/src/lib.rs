@@ -33,12 +33,22 @@
 //! [`ClientBuilder::spawn_with`]`(|driver| smol::spawn(driver).detach())` or
 //! `(|driver| { async_std::task::spawn(driver); })`.
 //!
+//! ## Lifecycle
+//!
+//! The gateway keeps running while the [`Client`] or any [`Handle`] exists; when the last of
+//! them is dropped it closes the connection and stops. [`Handle::shutdown`] stops it at once.
+//! If the session ends on its own (a refused token, a logout, reconnects exhausted) the event
+//! stream's last item is `Err(`[`SessionEnded`]`)`, whose message says why and what to check;
+//! [`Handle::send_command`] and [`Handle::wait_for`] fail the same way from then on.
+//!
+//! The same API, with the same names, exists on every runtime: `stoat-tokio`, and
+//! `stoat-blocking` for plain threads.
+//!
 //! ## Example
 //!
 //! ```no_run
-//! use stoat_async_std::{Client, ClientConfig, Token};
-//! use stoat_core::gateway::Event;
-//! use stoat_core::http::routes::SendMessage;
+//! use stoat_async_std::core::http::routes::SendMessage;
+//! use stoat_async_std::{Client, ClientConfig, Event, Token};
 //!
 //! fn main() -> Result<(), Box<dyn std::error::Error>> {
 //!     smol::block_on(async {
@@ -64,33 +74,18 @@ mod gateway;
 mod http;
 mod net;
 
-pub use client::{CacheRef, Client, ClientBuilder, Driver, Handle};
-pub use stoat_core;
-pub use stoat_core::client::{ClientConfig, Update};
-pub use stoat_core::Token;
+pub use client::{Client, ClientBuilder, Driver, Handle, Handlers};
 
-use stoat_core::gateway::CloseReason;
+/// The protocol core this client drives, re-exported so that one dependency is enough.
+pub use stoat_core as core;
+pub use stoat_core::client::{
+    ClientConfig, ConnectError, HandlerError, HandlerFailure, SessionEnded, Update, WaitError,
+};
+pub use stoat_core::gateway::{CloseReason, Command, Event, EventKind, SessionState};
+pub use stoat_core::{Cache, Change, Endpoints, Token};
 
-/// Errors of this crate. REST calls return core's [`stoat_core::http::Error`] directly.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// `GET /` of the API (instance discovery) failed.
-    #[error("instance discovery failed: {0}")]
-    Discovery(#[source] stoat_core::http::Error),
-    /// A configured or discovered URL cannot be connected to.
-    #[error("invalid URL: {0}")]
-    InvalidUrl(String),
-    /// The configuration asks for a kind of discovery this version does not know.
-    #[error("unsupported discovery: {0}")]
-    UnsupportedDiscovery(String),
-    /// The gateway driver thread could not be started.
-    #[error("could not start the gateway thread: {0}")]
-    Spawn(#[source] std::io::Error),
-    /// The gateway session ended for good: the last item of the event stream.
-    #[error("gateway session ended: {0:?}")]
-    Closed(CloseReason),
-    /// The gateway driver is no longer running.
-    #[error("the gateway driver has stopped")]
-    Stopped,
+/// The traits that give a [`Handle`] its named route methods, cache-first getters and
+/// permission checks: `use stoat_async_std::prelude::*;`.
+pub mod prelude {
+    pub use stoat_core::client::{AsyncExecutor, CacheAccess};
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use async_net::TcpStream;
 use futures_io::{AsyncRead, AsyncWrite};
-use futures_rustls::pki_types::ServerName;
+use futures_rustls::pki_types::{CertificateDer, ServerName};
 use futures_rustls::rustls::{self, ClientConfig, RootCertStore};
 use futures_rustls::TlsConnector;
 
@@ -88,13 +88,13 @@ impl fmt::Debug for Connector {
 }
 
 impl Connector {
-    /// A connector using `tls`, or the Mozilla root certificates (`webpki-roots`) with the
-    /// `ring` provider.
-    pub(crate) fn new(tls: Option<Arc<ClientConfig>>) -> Self {
-        let config = tls.unwrap_or_else(|| Arc::new(default_tls_config()));
-        Self {
-            tls: TlsConnector::from(config),
-        }
+    /// A connector trusting the Mozilla root certificates (`webpki-roots`), or exactly
+    /// `roots` when given, with the `ring` provider.
+    pub(crate) fn new(roots: Option<Vec<CertificateDer<'static>>>) -> Result<Self, String> {
+        let config = tls_config(roots)?;
+        Ok(Self {
+            tls: TlsConnector::from(Arc::new(config)),
+        })
     }
 
     /// Connects to `target`.
@@ -110,17 +110,30 @@ impl Connector {
     }
 }
 
-fn default_tls_config() -> ClientConfig {
-    let roots = RootCertStore {
-        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+fn tls_config(roots: Option<Vec<CertificateDer<'static>>>) -> Result<ClientConfig, String> {
+    let store = match roots {
+        None => RootCertStore {
+            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+        },
+        Some(roots) => {
+            let mut store = RootCertStore::empty();
+            for root in roots {
+                store
+                    .add(root)
+                    .map_err(|error| format!("unusable root certificate: {error}"))?;
+            }
+            store
+        }
     };
     // An explicit provider: the process-wide default may be unset or ambiguous when the
     // application's dependency tree enables several rustls providers.
-    ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .expect("the ring provider supports rustls' default protocol versions")
-        .with_root_certificates(roots)
-        .with_no_client_auth()
+    Ok(
+        ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .map_err(|error| error.to_string())?
+            .with_root_certificates(store)
+            .with_no_client_auth(),
+    )
 }
 
 #[cfg(test)]
@@ -144,8 +157,10 @@ mod tests {
     }
 
     #[test]
-    fn default_tls_config_builds() {
-        let config = default_tls_config();
+    fn tls_config_builds_with_the_default_or_given_roots() {
+        let config = tls_config(None).unwrap();
         assert!(config.alpn_protocols.is_empty());
+        let refused = tls_config(Some(vec![CertificateDer::from(vec![1, 2, 3])]));
+        assert!(refused.unwrap_err().contains("unusable root certificate"));
     }
 }

@@ -5,7 +5,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{within, FakeGateway, Rt, CHANNEL_ID, USER_ID};
-use stoat_async_std::{Client, Error, Update};
+use futures_lite::future;
+use stoat_async_std::{Client, SessionEnded, Update, WaitError};
 use stoat_core::cache::Change;
 use stoat_core::gateway::{CloseReason, Command, Event, SessionState};
 
@@ -18,9 +19,9 @@ on_both_executors!(
     rejected_token_ends_the_stream_with_an_error,
     shutdown_closes_the_socket_and_ends_the_stream,
     commands_are_sent_once_ready,
-    dropping_the_client_stops_the_driver,
+    the_gateway_runs_until_the_last_handle_is_dropped,
     default_driver_thread_works_under_this_executor,
-    wait_for_skips_to_the_wanted_update_or_gives_up,
+    wait_for_sees_the_wanted_update_without_taking_it_or_gives_up,
     wait_for_stops_at_the_end_of_the_stream,
 );
 
@@ -64,7 +65,10 @@ async fn ready_is_delivered_with_its_cache_change(rt: Rt) {
     assert_eq!(ready.change, Change::Ready);
     // The driver dispatched the event into the cache before handing it over.
     let user = USER_ID.parse().unwrap();
-    assert_eq!(client.cache().await.user(user).unwrap().username, "bot");
+    assert_eq!(
+        client.with_cache(|c| c.user(user).unwrap().username.clone()),
+        "bot"
+    );
 }
 
 async fn heartbeat_ping_is_sent_and_pong_matched(rt: Rt) {
@@ -157,7 +161,10 @@ async fn undecodable_frame_is_skipped(rt: Rt) {
     // The bad frame is reported by core and skipped; the next event still arrives.
     assert_eq!(next_update(&mut client).await.event, Event::Logout);
     match within("close reason", client.next_event()).await {
-        Some(Err(Error::Closed(CloseReason::LoggedOut))) => {}
+        Some(Err(SessionEnded {
+            reason: CloseReason::LoggedOut,
+            ..
+        })) => {}
         other => panic!("expected the logout, got {other:?}"),
     }
 }
@@ -177,7 +184,10 @@ async fn rejected_token_ends_the_stream_with_an_error(rt: Rt) {
     let error_event = next_update(&mut client).await;
     assert!(matches!(error_event.event, Event::Error { .. }));
     match within("close reason", client.next_event()).await {
-        Some(Err(Error::Closed(CloseReason::AuthenticationFailed(error)))) => {
+        Some(Err(SessionEnded {
+            reason: CloseReason::AuthenticationFailed(error),
+            ..
+        })) => {
             assert_eq!(error.kind, "InvalidSession");
         }
         other => panic!("expected the authentication failure, got {other:?}"),
@@ -243,7 +253,7 @@ async fn commands_are_sent_once_ready(rt: Rt) {
     assert_eq!(frame["channel"], CHANNEL_ID);
 }
 
-async fn dropping_the_client_stops_the_driver(rt: Rt) {
+async fn the_gateway_runs_until_the_last_handle_is_dropped(rt: Rt) {
     let gateway = FakeGateway::bind().await;
     let mut client = rt
         .builder(common::config("http://127.0.0.1:9", &gateway.url))
@@ -254,14 +264,27 @@ async fn dropping_the_client_stops_the_driver(rt: Rt) {
     until_ready(&mut client).await;
     let handle = client.handle();
 
+    // Without the `Client` the session goes on: the handle's cache stays current.
     drop(client);
-    within("driver exit", handle.shutdown()).await;
-    loop {
-        match conn.recv().await {
-            None => break,
-            Some(frame) => assert_eq!(frame["type"], "Ping", "unexpected {frame}"),
+    let channel = "01M7YT8F8NBH98W6P4028C2GH8".parse().unwrap();
+    conn.send_json(serde_json::json!({"type": "ChannelCreate", "channel_type": "TextChannel",
+        "_id": "01M7YT8F8NBH98W6P4028C2GH8", "server": "01M7YSZ8V8HNB362Z1HYDP0RXY", "name": "new"}))
+        .await;
+    within("cache update", async {
+        while !handle.with_cache(|c| c.channel(channel).is_some()) {
+            async_io::Timer::after(Duration::from_millis(10)).await;
         }
-    }
+    })
+    .await;
+
+    // Dropping the last handle closes the connection and stops the driver.
+    drop(handle);
+    within("connection closed", async {
+        while let Some(frame) = conn.recv().await {
+            assert_eq!(frame["type"], "Ping", "unexpected {frame}");
+        }
+    })
+    .await;
     assert!(!gateway_connects_within(&gateway, Duration::from_millis(300)).await);
 }
 
@@ -275,20 +298,23 @@ async fn default_driver_thread_works_under_this_executor(_rt: Rt) {
     within("shutdown", client.shutdown()).await;
 }
 
-async fn wait_for_skips_to_the_wanted_update_or_gives_up(rt: Rt) {
+async fn wait_for_sees_the_wanted_update_without_taking_it_or_gives_up(rt: Rt) {
     let gateway = FakeGateway::bind().await;
     let mut client = rt
         .builder(common::config("http://127.0.0.1:9", &gateway.url))
         .connect()
         .await
         .unwrap();
-    let _conn = gateway.accept_ready().await;
-    // `Authenticated` comes first and is skipped.
-    let ready = client
-        .wait_for(|u| matches!(u.event, Event::Ready(_)), common::LIMIT)
-        .await
-        .expect("Ready");
-    assert_eq!(ready.change, Change::Ready);
+    // Registered before the gateway answers: `Authenticated` comes first and is not a match.
+    let (ready, _conn) = future::zip(
+        client.wait_for(|u| matches!(u.event, Event::Ready(_)), common::LIMIT),
+        gateway.accept_ready(),
+    )
+    .await;
+    assert_eq!(ready.expect("Ready").change, Change::Ready);
+    // The event stream still has both: waiting took nothing from it.
+    assert_eq!(next_update(&mut client).await.event, Event::Authenticated);
+    assert_eq!(next_update(&mut client).await.change, Change::Ready);
     let started = Instant::now();
     let nothing = client
         .wait_for(
@@ -296,7 +322,7 @@ async fn wait_for_skips_to_the_wanted_update_or_gives_up(rt: Rt) {
             Duration::from_millis(200),
         )
         .await;
-    assert!(nothing.is_none());
+    assert_eq!(nothing, Err(WaitError::TimedOut { collected: vec![] }));
     assert!(started.elapsed() >= Duration::from_millis(200));
     assert_eq!(client.state(), SessionState::Ready);
     assert_eq!(client.closed_reason(), None);
@@ -306,7 +332,7 @@ async fn wait_for_skips_to_the_wanted_update_or_gives_up(rt: Rt) {
 
 async fn wait_for_stops_at_the_end_of_the_stream(rt: Rt) {
     let gateway = FakeGateway::bind().await;
-    let mut client = rt
+    let client = rt
         .builder(common::config("http://127.0.0.1:9", &gateway.url))
         .connect()
         .await
@@ -317,7 +343,7 @@ async fn wait_for_stops_at_the_end_of_the_stream(rt: Rt) {
         .await;
     let started = Instant::now();
     let found = client.wait_for(|_| false, common::LIMIT).await;
-    assert!(found.is_none());
+    assert_eq!(found, Err(WaitError::SessionEnded));
     assert!(
         started.elapsed() < common::LIMIT,
         "returned at the end, not the timeout"

@@ -15,7 +15,7 @@ async fn gateway_and_rest_over_tls(rt: Rt) {
     let http = FakeHttp::bind_tls(acceptor).await;
     let mut client = rt
         .builder(common::config(&http.url, &gateway.url))
-        .tls_config(client_tls)
+        .root_certificates(vec![client_tls])
         .connect()
         .await
         .unwrap();

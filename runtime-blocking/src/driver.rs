@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TryRecvError};
-use stoat_core::client::{dispatch, Update};
+use stoat_core::client::{SessionEnded, Update};
 use stoat_core::gateway::{CloseReason, Command, Output, Session, WsMessage};
 use tungstenite::client::{uri_mode, IntoClientRequest};
 use tungstenite::handshake::client::ClientHandshake;
@@ -19,7 +19,7 @@ use tungstenite::handshake::MidHandshake;
 use tungstenite::stream::{MaybeTlsStream, Mode};
 use tungstenite::{Connector, HandshakeError, Message, WebSocket};
 
-use crate::{SessionEnded, Shared};
+use crate::client::Shared;
 
 type Socket = WebSocket<MaybeTlsStream<TcpStream>>;
 type Handshake = MidHandshake<ClientHandshake<MaybeTlsStream<TcpStream>>>;
@@ -79,8 +79,7 @@ impl Driver {
     /// Carries out everything the session has asked for; returns the reason once it closes.
     fn carry_out(&mut self, link: &mut Link) -> Option<CloseReason> {
         // Publish first: a user who has just received an event must see the state it led to.
-        self.shared
-            .publish(self.session.latency(), self.session.state());
+        self.shared.state.publish(&self.session);
         while let Some(output) = self.session.poll_output() {
             match output {
                 Output::Connect { url } => {
@@ -90,7 +89,7 @@ impl Driver {
                 Output::Send(message) => self.write(link, message),
                 Output::Disconnect => hang_up(std::mem::replace(link, Link::Down)),
                 Output::Event(event) => {
-                    let update = dispatch(&mut self.shared.cache_mut(), event);
+                    let update = self.shared.state.receive(event);
                     // A dropped receiver only means nobody listens; the cache stays current.
                     let _ = self.events.send(Ok(update));
                 }
@@ -244,11 +243,9 @@ impl Driver {
     }
 
     fn finish(self, reason: CloseReason) {
-        self.shared
-            .publish(self.session.latency(), self.session.state());
-        self.shared.set_closed(reason.clone());
+        self.shared.state.finish(&self.session, reason.clone());
         if reason.is_unexpected() {
-            let _ = self.events.send(Err(SessionEnded { reason }));
+            let _ = self.events.send(Err(SessionEnded::new(reason)));
         }
         tracing::debug!("gateway driver finished");
         // Dropping `self.events` ends the user's event stream after what is still queued.

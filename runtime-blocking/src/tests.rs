@@ -1,6 +1,6 @@
-//! The gateway over TLS, against a loopback `wss://` endpoint whose certificate comes from a
-//! test CA (the public client trusts only the webpki roots, so this goes in through
-//! `Client::start`). It proves the TLS and WebSocket handshakes survive the driver's sliced (timed-out)
+//! TLS with a private CA (`ClientBuilder::root_certificates`): discovery over `https://` and
+//! the gateway over `wss://`, against loopback servers whose certificate comes from a test CA.
+//! It also proves the TLS and WebSocket handshakes survive the driver's sliced (timed-out)
 //! reads.
 
 use std::net::TcpListener;
@@ -12,7 +12,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use stoat_core::gateway::Event;
 use tungstenite::Message;
 
-use crate::{Client, ClientConfig, Endpoints, Token};
+use crate::{Client, ClientConfig, Token};
 
 const CA: &[u8] = include_bytes!("../tests/tls/ca.pem");
 const LEAF: &[u8] = include_bytes!("../tests/tls/leaf.pem");
@@ -20,19 +20,6 @@ const KEY: &[u8] = include_bytes!("../tests/tls/leaf.pk8");
 
 fn provider() -> Arc<rustls::crypto::CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
-}
-
-fn client_tls() -> Arc<rustls::ClientConfig> {
-    let mut roots = rustls::RootCertStore::empty();
-    roots
-        .add(CertificateDer::from_pem_slice(CA).unwrap())
-        .unwrap();
-    let config = rustls::ClientConfig::builder_with_provider(provider())
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    Arc::new(config)
 }
 
 fn server_tls() -> Arc<rustls::ServerConfig> {
@@ -48,12 +35,39 @@ fn server_tls() -> Arc<rustls::ServerConfig> {
     Arc::new(config)
 }
 
-#[test]
-fn wss_gateway_authenticates_and_delivers_ready() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let server = std::thread::spawn(move || {
+/// Answers the first HTTPS request that gets through the handshake on `listener` with
+/// `body` (enough for `GET /` discovery); returns the request head.
+fn serve_one_https(listener: TcpListener, body: String) -> std::thread::JoinHandle<String> {
+    use std::io::{Read, Write};
+    std::thread::spawn(move || loop {
         let (tcp, _) = listener.accept().unwrap();
+        let tls = rustls::ServerConnection::new(server_tls()).unwrap();
+        let mut stream = rustls::StreamOwned::new(tls, tcp);
+        let mut request = Vec::new();
+        let mut byte = [0u8; 1];
+        // A client that does not trust the certificate gives up during the handshake.
+        while !request.ends_with(b"\r\n\r\n") && stream.read_exact(&mut byte).is_ok() {
+            request.push(byte[0]);
+        }
+        if !request.ends_with(b"\r\n\r\n") {
+            continue;
+        }
+        let response = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(response.as_bytes()).unwrap();
+        stream.flush().unwrap();
+        return String::from_utf8(request).unwrap();
+    })
+}
+
+#[test]
+fn a_private_ca_is_trusted_for_discovery_and_the_gateway() {
+    let gateway = TcpListener::bind("127.0.0.1:0").unwrap();
+    let ws_port = gateway.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let (tcp, _) = gateway.accept().unwrap();
         // Answer slowly, so that the client's reads time out mid-handshake several times.
         std::thread::sleep(Duration::from_millis(200));
         let tls = rustls::ServerConnection::new(server_tls()).unwrap();
@@ -70,18 +84,37 @@ fn wss_gateway_authenticates_and_delivers_ready() {
         while ws.read().is_ok() {}
         auth
     });
+    let api = TcpListener::bind("127.0.0.1:0").unwrap();
+    let api_port = api.local_addr().unwrap().port();
+    let instance = serde_json::json!({
+        "revolt": "0.15.1",
+        "features": {"autumn": {"enabled": true, "url": "https://localhost:9/autumn"}},
+        "ws": format!("wss://localhost:{ws_port}"),
+    });
+    let discovery = serve_one_https(api, instance.to_string());
 
-    let config = ClientConfig::new(Token::bot("tls-token")).endpoints(Endpoints::new(
-        "https://localhost:9",
-        format!("wss://localhost:{port}"),
-        "https://localhost:9",
-    ));
-    let client = Client::start(config, client_tls()).unwrap();
-    let ready = client.wait_for(
-        |u| matches!(u.event, Event::Ready(_)),
-        Duration::from_secs(5),
+    let config = ClientConfig::new(Token::bot("tls-token"))
+        .discover(format!("https://localhost:{api_port}"));
+    // The Mozilla roots do not know the test CA.
+    let refused = Client::connect(config.clone());
+    assert!(
+        matches!(refused, Err(crate::ConnectError::Discovery(_))),
+        "{refused:?}"
     );
-    assert!(ready.is_some(), "no Ready over TLS");
+    let client = Client::builder(config)
+        .root_certificates(vec![CertificateDer::from_pem_slice(CA).unwrap()])
+        .connect()
+        .unwrap();
+    assert!(discovery.join().unwrap().starts_with("GET / HTTP/1.1"));
+    // Nothing is missed: the event stream holds Ready even though nobody waited yet.
+    let ready = loop {
+        match client.next_event_timeout(Duration::from_secs(5)) {
+            Ok(Some(Ok(update))) if matches!(update.event, Event::Ready(_)) => break update,
+            Ok(Some(Ok(_))) => {}
+            other => panic!("no Ready over TLS: {other:?}"),
+        }
+    };
+    assert_eq!(ready.change, stoat_core::Change::Ready);
     client.shutdown();
     let auth: serde_json::Value = serde_json::from_str(&server.join().unwrap()).unwrap();
     assert_eq!(auth["type"], "Authenticate");

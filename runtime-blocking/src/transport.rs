@@ -6,17 +6,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
-use stoat_core::http::{Error, Request, Rest, Step, TransportError};
+use rustls::pki_types::CertificateDer;
+use stoat_core::http::{Call, Error, Step, TransportError};
 
-/// Drives one core [`Call`](stoat_core::http::Call) to completion on the calling thread:
-/// sleeps where core says, sends what core says (giving up at the call's send deadline),
-/// reports what came back.
-pub(crate) fn execute<R: Request + ?Sized>(
-    rest: &Rest,
-    agent: &ureq::Agent,
-    request: &R,
-) -> Result<R::Output, Error> {
-    let mut call = rest.call(request)?;
+/// Drives one core [`Call`] to completion on the calling thread: sleeps where core says,
+/// sends what core says (giving up at the call's send deadline), reports what came back.
+pub(crate) fn drive<T>(agent: &ureq::Agent, mut call: Call<T>) -> Result<T, Error> {
     loop {
         match call.poll(Instant::now()) {
             Step::Wait(until) => {
@@ -99,27 +94,67 @@ fn classify(error: ureq::Error) -> TransportError {
     }
 }
 
-/// The HTTP agent: connection reuse, rustls, and every status handed back as a response.
-pub(crate) fn agent() -> ureq::Agent {
-    let config = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build();
-    ureq::Agent::new_with_config(config)
+/// The TLS settings of one client: the Mozilla roots, or exactly the roots the user gave.
+pub(crate) struct Tls {
+    roots: Option<Vec<CertificateDer<'static>>>,
+    websocket: Arc<rustls::ClientConfig>,
 }
 
-/// The rustls configuration for `wss://` gateway connections: the ring provider (named
-/// explicitly, so another crate enabling a second provider cannot make this ambiguous) and
-/// the webpki roots.
-pub(crate) fn websocket_tls() -> Result<Arc<rustls::ClientConfig>, String> {
-    let roots = rustls::RootCertStore {
-        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-    };
-    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .map_err(|error| error.to_string())?
-    .with_root_certificates(roots)
-    .with_no_client_auth();
-    Ok(Arc::new(config))
+impl Tls {
+    pub(crate) fn new(roots: Option<Vec<CertificateDer<'static>>>) -> Result<Self, String> {
+        let store = match &roots {
+            None => rustls::RootCertStore {
+                roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+            },
+            Some(roots) => {
+                let mut store = rustls::RootCertStore::empty();
+                for root in roots {
+                    store
+                        .add(root.clone())
+                        .map_err(|error| format!("unusable root certificate: {error}"))?;
+                }
+                store
+            }
+        };
+        // The ring provider, named explicitly, so another crate enabling a second provider
+        // cannot make this ambiguous.
+        let websocket = rustls::ClientConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .map_err(|error| error.to_string())?
+        .with_root_certificates(store)
+        .with_no_client_auth();
+        Ok(Self {
+            roots,
+            websocket: Arc::new(websocket),
+        })
+    }
+
+    /// The HTTP agent: connection reuse, rustls with these roots, every status handed back as
+    /// a response, and no redirects (the API never sends them, and following one could hand
+    /// the token to another origin).
+    pub(crate) fn agent(&self) -> ureq::Agent {
+        let roots = match &self.roots {
+            None => ureq::tls::RootCerts::WebPki,
+            Some(roots) => ureq::tls::RootCerts::Specific(Arc::new(
+                roots
+                    .iter()
+                    .map(|root| ureq::tls::Certificate::from_der(root).to_owned())
+                    .collect(),
+            )),
+        };
+        let tls = ureq::tls::TlsConfig::builder().root_certs(roots).build();
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .tls_config(tls)
+            .build();
+        ureq::Agent::new_with_config(config)
+    }
+
+    /// The configuration for `wss://` gateway connections.
+    pub(crate) fn websocket(&self) -> Arc<rustls::ClientConfig> {
+        self.websocket.clone()
+    }
 }

@@ -14,9 +14,16 @@ fn next(client: &Client) -> Option<Result<Update, SessionEnded>> {
 }
 
 fn until_ready(client: &Client) -> Update {
-    client
-        .wait_for(|update| matches!(update.event, Event::Ready(_)), WAIT)
-        .expect("no Ready")
+    loop {
+        let update = client
+            .next_event_timeout(WAIT)
+            .expect("no Ready in time")
+            .expect("stream ended")
+            .expect("session ended");
+        if matches!(update.event, Event::Ready(_)) {
+            return update;
+        }
+    }
 }
 
 fn connected() -> (FakeGateway, support::Conn, Client) {
@@ -54,7 +61,7 @@ fn authenticates_and_delivers_ready_with_its_cache_change() {
     assert!(matches!(ready.event, Event::Ready(_)));
     assert_eq!(ready.change, Change::Ready);
     assert_eq!(
-        client.cache().current_user().map(|u| u.id.to_string()),
+        client.with_cache(|c| c.current_user().map(|u| u.id.to_string())),
         Some(SELF_ID.to_owned())
     );
     assert_eq!(client.state(), SessionState::Ready);
@@ -169,12 +176,12 @@ fn shutdown_closes_the_socket_and_ends_the_stream() {
 }
 
 #[test]
-fn dropping_every_clone_stops_the_driver() {
+fn the_gateway_runs_until_the_client_and_every_handle_are_dropped() {
     let (_gateway, mut conn, client) = connected();
-    let clone = client.clone();
+    let handle = client.handle();
     drop(client);
     assert_eq!(conn.recv().unwrap()["type"], "Ping");
-    drop(clone);
+    drop(handle);
     loop {
         match conn.recv() {
             None => break,

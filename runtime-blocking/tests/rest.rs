@@ -115,8 +115,8 @@ fn requests_run_concurrently_from_many_threads() {
     let client = Client::connect(config(&http.url, "ws://127.0.0.1:9")).unwrap();
     let threads: Vec<_> = (0..8)
         .map(|_| {
-            let client = client.clone();
-            std::thread::spawn(move || client.execute(&FetchSelf))
+            let handle = client.handle();
+            std::thread::spawn(move || handle.execute(&FetchSelf))
         })
         .collect();
     for thread in threads {

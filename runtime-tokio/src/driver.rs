@@ -7,14 +7,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
-use stoat_core::client::{dispatch, Update};
+use stoat_core::client::{SessionEnded, Update};
 use stoat_core::gateway::{CloseReason, Command, Output, Session, WsMessage};
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, watch};
 use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::{Connector, MaybeTlsStream, WebSocketStream};
 
-use crate::{SessionEnded, Shared};
+use crate::client::Shared;
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 type Connecting = Pin<Box<dyn Future<Output = Result<Socket, tungstenite::Error>> + Send>>;
@@ -38,7 +38,8 @@ pub(crate) struct Driver {
     pub(crate) shared: Arc<Shared>,
     pub(crate) control: mpsc::UnboundedReceiver<Control>,
     pub(crate) events: mpsc::UnboundedSender<Result<Update, SessionEnded>>,
-    pub(crate) closed: watch::Sender<Option<CloseReason>>,
+    /// Set once the driver has finished (dropped if it dies): what `shutdown` waits for.
+    pub(crate) done: watch::Sender<bool>,
     pub(crate) tls: Arc<rustls::ClientConfig>,
     pub(crate) socket: Option<Socket>,
     pub(crate) connecting: Option<Connecting>,
@@ -59,8 +60,7 @@ impl Driver {
     /// Carries out everything the session has asked for; returns the reason once it closes.
     async fn carry_out(&mut self) -> Option<CloseReason> {
         // Publish first: a user who has just received an event must see the state it led to.
-        self.shared
-            .publish(self.session.latency(), self.session.state());
+        self.shared.publish(&self.session);
         while let Some(output) = self.session.poll_output() {
             match output {
                 Output::Connect { url } => {
@@ -75,7 +75,7 @@ impl Driver {
                     }
                 }
                 Output::Event(event) => {
-                    let update = dispatch(&mut self.shared.cache_mut(), event);
+                    let update = self.shared.receive(event);
                     // A dropped receiver only means nobody listens; the cache stays current.
                     let _ = self.events.send(Ok(update));
                 }
@@ -178,11 +178,10 @@ impl Driver {
     }
 
     fn finish(self, reason: CloseReason) {
-        self.shared
-            .publish(self.session.latency(), self.session.state());
-        self.closed.send_replace(Some(reason.clone()));
+        self.shared.finish(&self.session, reason.clone());
+        self.done.send_replace(true);
         if reason.is_unexpected() {
-            let _ = self.events.send(Err(SessionEnded { reason }));
+            let _ = self.events.send(Err(SessionEnded::new(reason)));
         }
         tracing::debug!("gateway driver finished");
         // Dropping `self.events` ends the user's event stream after what is still queued.

@@ -6,16 +6,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
-use stoat_core::http::{Error, Request, Rest, Step, TransportError};
+use rustls::pki_types::CertificateDer;
+use stoat_core::http::{Call, Error, Step, TransportError};
 
-/// Drives one core [`Call`](stoat_core::http::Call) to completion: sleeps where core says,
-/// sends what core says (abandoning it at the call's send deadline), reports what came back.
-pub(crate) async fn execute<R: Request + ?Sized>(
-    rest: &Rest,
-    http: &reqwest::Client,
-    request: &R,
-) -> Result<R::Output, Error> {
-    let mut call = rest.call(request)?;
+/// Drives one core [`Call`] to completion: sleeps where core says, sends what core says
+/// (abandoning it at the call's send deadline), reports what came back.
+pub(crate) async fn drive<T>(http: &reqwest::Client, mut call: Call<T>) -> Result<T, Error> {
     loop {
         match call.poll(Instant::now()) {
             Step::Wait(until) => tokio::time::sleep_until(until.into()).await,
@@ -45,6 +41,8 @@ async fn send(
     let request = reqwest::Request::try_from(request)
         .map_err(|error| TransportError::connect(describe(&error)))?;
     let response = http.execute(request).await.map_err(|error| {
+        // The URL may hold a webhook token: it never goes into an error message.
+        let error = error.without_url();
         // Only a failure to connect proves the request never left; anything later may have
         // reached the server.
         if error.is_connect() || error.is_builder() {
@@ -60,7 +58,7 @@ async fn send(
     let body = response
         .bytes()
         .await
-        .map_err(|error| TransportError::ambiguous(describe(&error)))?;
+        .map_err(|error| TransportError::ambiguous(describe(&error.without_url())))?;
     Ok(head.map(|()| body))
 }
 
@@ -76,27 +74,54 @@ pub(crate) fn describe(error: &dyn StdError) -> String {
     text
 }
 
-/// The HTTP client: rustls with the webpki roots, connection reuse, HTTP/2 where offered.
-pub(crate) fn http_client() -> Result<reqwest::Client, String> {
-    reqwest::Client::builder()
-        .use_rustls_tls()
-        .build()
-        .map_err(|error| describe(&error))
+/// The TLS settings of one client: the trusted roots, with the ring provider named explicitly
+/// (so another crate enabling a second provider cannot make this ambiguous).
+pub(crate) struct Tls {
+    config: rustls::ClientConfig,
 }
 
-/// The rustls configuration for `wss://` gateway connections: the ring provider (named
-/// explicitly, so another crate enabling a second provider cannot make this ambiguous) and
-/// the webpki roots.
-pub(crate) fn websocket_tls() -> Result<Arc<rustls::ClientConfig>, String> {
-    let roots = rustls::RootCertStore {
-        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-    };
-    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .map_err(|error| error.to_string())?
-    .with_root_certificates(roots)
-    .with_no_client_auth();
-    Ok(Arc::new(config))
+impl Tls {
+    /// The webpki roots, or exactly `roots` when given.
+    pub(crate) fn new(roots: Option<Vec<CertificateDer<'static>>>) -> Result<Self, String> {
+        let store = match roots {
+            None => rustls::RootCertStore {
+                roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+            },
+            Some(roots) => {
+                let mut store = rustls::RootCertStore::empty();
+                for root in roots {
+                    store
+                        .add(root)
+                        .map_err(|error| format!("unusable root certificate: {error}"))?;
+                }
+                store
+            }
+        };
+        let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .map_err(|error| error.to_string())?
+        .with_root_certificates(store)
+        .with_no_client_auth();
+        Ok(Self { config })
+    }
+
+    /// The HTTP client: these roots, connection reuse, HTTP/2 where offered, and no
+    /// redirects (the API never sends them, and following one could hand the token to
+    /// another origin).
+    pub(crate) fn http_client(&self) -> Result<reqwest::Client, String> {
+        let mut config = self.config.clone();
+        config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        reqwest::Client::builder()
+            .use_preconfigured_tls(config)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|error| describe(&error))
+    }
+
+    /// The configuration for `wss://` gateway connections.
+    pub(crate) fn websocket(&self) -> Arc<rustls::ClientConfig> {
+        Arc::new(self.config.clone())
+    }
 }

@@ -60,7 +60,7 @@ async fn authenticates_and_delivers_ready_with_its_cache_change() {
     assert!(matches!(ready.event, Event::Ready(_)));
     assert_eq!(ready.change, Change::Ready);
     assert_eq!(
-        client.cache().current_user().map(|u| u.id.to_string()),
+        client.with_cache(|c| c.current_user().map(|u| u.id.to_string())),
         Some(SELF_ID.to_owned())
     );
     assert_eq!(client.state(), SessionState::Ready);

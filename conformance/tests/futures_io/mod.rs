@@ -5,7 +5,7 @@ use std::future::Future;
 use std::marker::PhantomData;
 use std::time::Duration;
 
-use stoat_async_std::{Client, Driver, Error as ClientError};
+use stoat_async_std::{Client, Driver};
 use stoat_conformance::scenarios::{Harness, Next};
 use stoat_core::client::ClientConfig;
 use stoat_core::gateway::Command;
@@ -55,8 +55,7 @@ impl<E: Executor> Harness for FuturesIo<E> {
         match block_on::<E, _>(E::timeout(timeout, next)) {
             None => Next::TimedOut,
             Some(Some(Ok(update))) => Next::Update(Box::new(update)),
-            Some(Some(Err(ClientError::Closed(reason)))) => Next::Closed(Some(reason)),
-            Some(Some(Err(other))) => panic!("[{}] unexpected stream item: {other}", E::NAME),
+            Some(Some(Err(ended))) => Next::Closed(Some(ended.reason)),
             Some(None) => Next::Closed(None),
         }
     }

@@ -12,6 +12,7 @@
 //! |---|---|
 //! | [`standby`] | the `wait_for` registry: waiters see every event without taking it from the stream |
 //! | [`handlers`] | handler-style dispatch per event kind (`@client.on`) |
+//! | [`ClientState`] | the cache, status and waiters a runtime's driver and handles share |
 //! | [`executor`] | the traits every runtime's handle implements ([`CacheAccess`], [`AsyncExecutor`], [`BlockingExecutor`]) |
 
 mod config;
@@ -19,11 +20,13 @@ mod error;
 pub mod executor;
 pub mod handlers;
 pub mod standby;
+mod state;
 
 pub use config::{ClientConfig, Discovery, SessionAdjust};
 pub use error::{ConnectError, SessionEnded, WaitError};
 pub use executor::{AsyncExecutor, BlockingExecutor, BoxFuture, CacheAccess};
 pub use handlers::{AsyncHandlers, BlockingHandlers, HandlerError, HandlerFailure};
+pub use state::{ClientState, Status};
 
 use crate::cache::{Cache, Change};
 use crate::gateway::Event;

@@ -16,7 +16,9 @@
 //!
 //! let mut standby = Standby::new();
 //! let (tx, rx) = mpsc::channel::<Update>();
-//! standby.register(Box::new(|update: &Update| matches!(update.event, Event::Pong { .. })), 1, tx);
+//! standby
+//!     .register(Box::new(|update: &Update| matches!(update.event, Event::Pong { .. })), 1, tx)
+//!     .unwrap();
 //!
 //! let mut cache = Cache::default();
 //! standby.process(&dispatch(&mut cache, Event::Authenticated));
@@ -70,13 +72,21 @@ struct Waiter<S> {
 pub struct Standby<S> {
     waiters: Vec<Waiter<S>>,
     next_id: u64,
+    closed: bool,
 }
+
+/// [`Standby::register`] after [`Standby::close`]: the session has ended, nothing more will
+/// arrive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the session has ended; no more events will arrive")]
+pub struct Closed;
 
 impl<S> Default for Standby<S> {
     fn default() -> Self {
         Self {
             waiters: Vec::new(),
             next_id: 0,
+            closed: false,
         }
     }
 }
@@ -97,8 +107,16 @@ impl<S: Deliver> Standby<S> {
 
     /// Registers a waiter that wants `count` matches (at least one), delivered to `sink` as
     /// they arrive. It stays registered until it has them all, is cancelled, or its sink
-    /// closes.
-    pub fn register(&mut self, predicate: Predicate, count: usize, sink: S) -> WaiterId {
+    /// closes. Fails once the registry is [closed](Self::close).
+    pub fn register(
+        &mut self,
+        predicate: Predicate,
+        count: usize,
+        sink: S,
+    ) -> Result<WaiterId, Closed> {
+        if self.closed {
+            return Err(Closed);
+        }
         let id = WaiterId(self.next_id);
         self.next_id += 1;
         self.waiters.push(Waiter {
@@ -107,7 +125,19 @@ impl<S: Deliver> Standby<S> {
             remaining: count.max(1),
             sink,
         });
-        id
+        Ok(id)
+    }
+
+    /// The session has ended: drops every waiter (their sinks, so the waiting sides see
+    /// their channels close) and refuses new ones.
+    pub fn close(&mut self) {
+        self.closed = true;
+        self.waiters.clear();
+    }
+
+    /// Whether [`close`](Self::close) was called.
+    pub fn is_closed(&self) -> bool {
+        self.closed
     }
 
     /// Removes a waiter (it timed out, or the waiting side was dropped). Returns whether it

@@ -357,14 +357,14 @@ pub fn instance(ws: &str) -> String {
     .to_string()
 }
 
-/// A self-signed certificate for `localhost`: the server side, and a client configuration
-/// that trusts only it.
+/// A self-signed certificate for `localhost`: the server side, and the certificate for a
+/// client to trust.
 pub fn localhost_tls() -> (
     TlsAcceptor,
-    std::sync::Arc<futures_rustls::rustls::ClientConfig>,
+    futures_rustls::pki_types::CertificateDer<'static>,
 ) {
     use futures_rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
-    use futures_rustls::rustls::{self, RootCertStore};
+    use futures_rustls::rustls;
     use std::sync::Arc;
 
     let certified = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
@@ -373,18 +373,11 @@ pub fn localhost_tls() -> (
         certified.signing_key.serialize_der(),
     ));
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let server = rustls::ServerConfig::builder_with_provider(provider.clone())
+    let server = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .unwrap()
         .with_no_client_auth()
         .with_single_cert(vec![cert.clone()], key)
         .unwrap();
-    let mut roots = RootCertStore::empty();
-    roots.add(cert).unwrap();
-    let client = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    (TlsAcceptor::from(Arc::new(server)), Arc::new(client))
+    (TlsAcceptor::from(Arc::new(server)), cert)
 }

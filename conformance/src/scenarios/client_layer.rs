@@ -21,7 +21,10 @@ pub type Waiting = Box<dyn FnOnce() -> Result<Vec<Update>, WaitError> + Send>;
 
 /// The one handle left after [`Harness::into_handle`], with whatever runtime it needs.
 /// Dropping it drops the handle.
-pub struct KeptHandle(Box<dyn Fn(&mut dyn FnMut(&Cache)) + Send>);
+pub struct KeptHandle(Box<dyn Fn(CacheReader<'_>) + Send>);
+
+/// What [`KeptHandle`] hands its handle's `with_cache`.
+type CacheReader<'a> = &'a mut dyn FnMut(&Cache);
 
 impl KeptHandle {
     /// Wraps a function that runs its argument with the handle's `with_cache`.

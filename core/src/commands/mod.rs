@@ -148,7 +148,7 @@
 //! A command's arguments are a struct deriving [`Args`] (from the `stoat-commands-derive`
 //! crate, re-exported here): fields are parameters in order, the field type picks the
 //! converter and how many words it takes (`T`, `Option<T>`, `Vec<T>`, [`Rest`]; see
-//! [`args`](crate::commands::args)), the field name is what errors and usage strings call
+//! [`args`]), the field name is what errors and usage strings call
 //! it, and its doc comment is its description in `help`. A bad word fails with
 //! [`CommandError::BadArgument`] naming the parameter. Tuples of parameters work too,
 //! and `()` for no arguments.

@@ -152,6 +152,9 @@ impl Prefixes {
         let mut rest = &content[best.len()..];
         if self.strip_whitespace {
             rest = rest.trim_start();
+        } else if rest.starts_with(char::is_whitespace) {
+            // `! ping` is not a command unless whitespace after the prefix is allowed.
+            return None;
         }
         Some((
             MatchedPrefix {

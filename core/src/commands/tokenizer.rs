@@ -27,7 +27,7 @@ use std::borrow::Cow;
 #[non_exhaustive]
 pub enum TokenizeError {
     /// A quoted word was never closed.
-    #[error("the quote {open:?} at byte {at} is never closed (expected {close:?})")]
+    #[error("the quote {open:?} is never closed (expected {close:?})")]
     UnclosedQuote {
         /// The opening quote.
         open: char,
@@ -37,7 +37,7 @@ pub enum TokenizeError {
         at: usize,
     },
     /// A closing quote was followed by something other than whitespace (`"a"b`).
-    #[error("expected a space after the closing quote {close:?} at byte {at}")]
+    #[error("expected a space after the closing quote {close:?}")]
     ExpectedSpaceAfterQuote {
         /// The closing quote.
         close: char,

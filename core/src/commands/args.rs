@@ -314,6 +314,25 @@ impl Values {
 ///     }
 /// }
 /// ```
+///
+/// The derive only accepts structs, known attributes, and field types that are
+/// parameters; anything else is a compile error:
+///
+/// ```compile_fail
+/// #[derive(stoat_core::commands::Args)]
+/// enum Choice { A, B }
+/// ```
+///
+/// ```compile_fail
+/// #[derive(stoat_core::commands::Args)]
+/// struct Typo { #[arg(nmae = "count")] n: u8 }
+/// ```
+///
+/// ```compile_fail
+/// struct NoConverter;
+/// #[derive(stoat_core::commands::Args)]
+/// struct Unconvertible { value: NoConverter }
+/// ```
 pub trait Args: Sized + Send + 'static {
     /// The parameters, in order.
     fn params() -> Vec<Param>;

@@ -202,13 +202,15 @@ where
         let prefix = prefix.into();
         self.inner
             .engine
-            .update_settings(|s| s.prefixes = std::mem::take(&mut s.prefixes).prefix(prefix));
+            .update_settings(|s| s.prefixes = Arc::new((*s.prefixes).clone().prefix(prefix)));
         self
     }
 
     /// Replaces the prefixes (mentions, several, per-message).
     pub fn prefixes(self, prefixes: Prefixes) -> Self {
-        self.inner.engine.update_settings(|s| s.prefixes = prefixes);
+        self.inner
+            .engine
+            .update_settings(|s| s.prefixes = Arc::new(prefixes));
         self
     }
 

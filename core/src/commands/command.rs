@@ -701,21 +701,24 @@ impl<B> Tree<B> {
         ))
     }
 
-    /// Without the gear called `name` and its commands.
-    pub(crate) fn without_gear(&self, name: &str) -> Option<Self> {
+    /// Without the gear called `name` and its commands (returned).
+    pub(crate) fn without_gear(&self, name: &str) -> Option<(Self, Vec<Arc<CommandInfo>>)> {
         let gear = self.gears.iter().find(|g| g.name == name)?.clone();
-        let roots = self
+        let in_gear =
+            |r: &Arc<Node<B>>| r.info.gear.as_ref().is_some_and(|g| Arc::ptr_eq(g, &gear));
+        let removed = self
             .roots
             .iter()
-            .filter(|r| !r.info.gear.as_ref().is_some_and(|g| Arc::ptr_eq(g, &gear)))
-            .cloned()
+            .filter(|r| in_gear(r))
+            .map(|r| r.info.clone())
             .collect();
+        let roots = self.roots.iter().filter(|r| !in_gear(r)).cloned().collect();
         let gears = self
             .gears
             .iter()
             .filter(|g| !Arc::ptr_eq(g, &gear))
             .cloned()
             .collect();
-        Some(Self::rebuilt(roots, gears, self.case_insensitive))
+        Some((Self::rebuilt(roots, gears, self.case_insensitive), removed))
     }
 }

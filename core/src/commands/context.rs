@@ -11,6 +11,7 @@ use super::error::{escape_mentions, CommandError};
 use super::help;
 use crate::cache::Cache;
 use crate::client::CacheAccess;
+use crate::http::routes::validate::MAX_CONTENT_BYTES;
 use crate::http::routes::SendMessage;
 use crate::id::{ChannelId, ServerId, UserId};
 use crate::model::{Message, Timestamp};
@@ -266,9 +267,12 @@ impl<C> Failure<C> {
         Some(escape_mentions(&text))
     }
 
-    /// The default reply as a request (a reply to the invoking message, no mention).
+    /// The default reply as a request (a reply to the invoking message, no mention),
+    /// cut to the message size limit.
     pub fn default_reply_request(&self) -> Option<SendMessage> {
-        let text = self.default_reply()?;
+        let text = help::split_message(&self.default_reply()?, MAX_CONTENT_BYTES)
+            .into_iter()
+            .next()?;
         Some(SendMessage::new(self.message.channel, text).reply_to(self.message.id, false))
     }
 

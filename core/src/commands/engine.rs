@@ -20,10 +20,10 @@ use crate::http::Error as HttpError;
 use crate::id::{ServerId, UserId};
 use crate::model::{Channel, Message, Timestamp, User};
 
-/// Framework-wide settings.
+/// Framework-wide settings (cheap to clone: read once per message).
 #[derive(Clone, Debug)]
 pub(crate) struct Settings {
-    pub(crate) prefixes: Prefixes,
+    pub(crate) prefixes: Arc<Prefixes>,
     pub(crate) ignore_bots: bool,
     pub(crate) owners: Arc<[UserId]>,
     pub(crate) checks: Arc<[Check]>,
@@ -32,7 +32,7 @@ pub(crate) struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            prefixes: Prefixes::new(),
+            prefixes: Arc::new(Prefixes::new()),
             ignore_bots: true,
             owners: Arc::new([]),
             checks: Arc::new([]),
@@ -208,12 +208,33 @@ impl<B: Body<State = ()>> Engine<B> {
     }
 
     pub(crate) fn remove_command(&self, name: &str) -> Option<Arc<CommandInfo>> {
-        self.replace_tree(|tree| match tree.without_command(name) {
-            Some((tree, removed)) => Ok((tree, Some(removed))),
-            None => Err(RegistrationError::InvalidName(String::new())),
-        })
-        .ok()
-        .flatten()
+        let mut tree = self.tree.write().unwrap_or_else(PoisonError::into_inner);
+        let (new, removed) = tree.without_command(name)?;
+        *tree = Arc::new(new);
+        drop(tree);
+        self.forget_cooldowns(std::slice::from_ref(&removed));
+        Some(removed)
+    }
+
+    /// Drops the cooldown state of removed commands (and their subcommands).
+    fn forget_cooldowns(&self, removed: &[Arc<CommandInfo>]) {
+        fn keys(info: &CommandInfo, out: &mut Vec<u64>) {
+            out.push(info.key());
+            for sub in info.subcommands() {
+                keys(sub, out);
+            }
+        }
+        let mut gone = Vec::new();
+        for info in removed {
+            keys(info, &mut gone);
+        }
+        let mut cooldowns = self
+            .cooldowns
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        for key in gone {
+            cooldowns.remove(&key);
+        }
     }
 
     pub(crate) fn add_gear<G: Body<Bound = B>>(
@@ -225,11 +246,14 @@ impl<B: Body<State = ()>> Engine<B> {
     }
 
     pub(crate) fn remove_gear(&self, name: &str) -> bool {
-        self.replace_tree(|tree| match tree.without_gear(name) {
-            Some(tree) => Ok((tree, ())),
-            None => Err(RegistrationError::GearExists(String::new())),
-        })
-        .is_ok()
+        let mut tree = self.tree.write().unwrap_or_else(PoisonError::into_inner);
+        let Some((new, removed)) = tree.without_gear(name) else {
+            return false;
+        };
+        *tree = Arc::new(new);
+        drop(tree);
+        self.forget_cooldowns(&removed);
+        true
     }
 
     /// Everything up to argument conversion, in one pass over the cache.

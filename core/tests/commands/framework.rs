@@ -978,3 +978,19 @@ fn registration_conflicts_are_errors() {
     assert!(commands.catalogue().find("ping").is_none());
     assert!(commands.remove_command("ping").is_none());
 }
+
+#[test]
+fn long_replies_are_cut_to_the_message_limit() {
+    let handle = Handle::new();
+    let commands = bot();
+    commands
+        .add_command(BlockingCommand::new("long", |_: Ctx, ()| {
+            Err(CommandError::reply("é".repeat(3000)))
+        }))
+        .unwrap();
+    let update = handle.say(GENERAL, ALICE, "!long");
+    commands.process(&handle, &update, t0());
+    let replies = handle.replies();
+    assert_eq!(replies.len(), 1);
+    assert_eq!(replies[0].len(), 2000);
+}

@@ -331,6 +331,9 @@ where
         let wall = handle.wall_clock();
         let prepared =
             handle.with_cache(|cache| self.inner.engine.prepare(cache, message, wall, now));
+        if let Prepared::Ignored = prepared {
+            return Outcome::Ignored;
+        }
         let hooks = self.hooks();
         let mut invocation = match prepared {
             Prepared::Ignored => return Outcome::Ignored,

@@ -2,7 +2,8 @@
 //!
 //! Checks are pure: they read the cache (with its permission math) and the invoking message,
 //! and take the wall-clock time from the runtime (a member's timeout ends at a time). A
-//! failing check names exactly what is missing.
+//! failing check names exactly what is missing. They run while the runtime holds its cache
+//! lock, so a custom check must not call the client handle (it is given the cache).
 //!
 //! ```
 //! use stoat_core::commands::Check;

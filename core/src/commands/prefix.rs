@@ -93,6 +93,9 @@ impl Prefixes {
 
     /// Adds prefixes computed for each message, e.g. per-server prefixes from your own
     /// settings. They are tried together with the fixed ones.
+    ///
+    /// The function runs while the runtime holds its cache lock (it is given the cache):
+    /// it must not call the client handle.
     pub fn dynamic(
         mut self,
         prefixes: impl Fn(&PrefixContext<'_>) -> Vec<String> + Send + Sync + 'static,

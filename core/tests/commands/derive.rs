@@ -36,6 +36,18 @@ struct ExplicitPath {
     ids: Vec<u64>,
 }
 
+/// What a crate that only re-exports core (like the runtime crates' `core`) looks like.
+mod reexport {
+    pub use stoat_core as core;
+}
+
+#[derive(Args)]
+#[args(crate = "crate::derive::reexport::core")]
+#[allow(dead_code)]
+struct ThroughReexport {
+    n: u8,
+}
+
 fn names(params: &[Param]) -> Vec<(&str, Option<&str>, Shape)> {
     params
         .iter()

@@ -15,6 +15,7 @@
 //! | [`ratelimit`] | the server's bucket table and a pre-emptive, header-refined limiter |
 //! | [`cache`] | an in-memory cache that reports what each event replaced |
 //! | [`cdn`] | file server uploads (checked against each tag's size limit) and asset URLs |
+//! | [`commands`] | a prefix-commands framework: typed arguments, checks, cooldowns, help, on every runtime |
 //! | [`model`] | the wire objects (users, servers, channels, members, messages, ...) |
 //! | [`id`] | typed ULID identifiers |
 //!
@@ -49,6 +50,7 @@ pub mod auth;
 pub mod cache;
 pub mod cdn;
 pub mod client;
+pub mod commands;
 pub mod endpoints;
 pub mod gateway;
 pub mod http;

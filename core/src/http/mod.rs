@@ -14,6 +14,7 @@
 
 mod call;
 mod error;
+mod pending;
 mod request;
 mod rest;
 pub mod routes;
@@ -23,5 +24,6 @@ pub use error::{
     ApiError, BodySnippet, Error, ErrorType, LengthUnit, TransportError, TransportErrorKind,
     UnknownErrorType, ValidationError,
 };
+pub use pending::Pending;
 pub use request::{path, Body, Request, RequestParts, Route, Service};
 pub use rest::{parse_error, parse_response, PreparedRequest, Rest, DEFAULT_USER_AGENT};

@@ -15,6 +15,7 @@ pub struct ReportContent {
     pub report: DataReportContent,
 }
 
+builders! {
 impl ReportContent {
     fn new(content: ReportedContent) -> Self {
         Self {
@@ -55,6 +56,7 @@ impl ReportContent {
         self.report.additional_context = context.into();
         self
     }
+}
 }
 
 impl Request for ReportContent {

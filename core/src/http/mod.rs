@@ -12,6 +12,7 @@
 //! assert_eq!(request.body().as_ref(), br#"{"content":"hello"}"#);
 //! ```
 
+mod actions;
 mod call;
 mod error;
 mod pending;

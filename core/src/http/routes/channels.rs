@@ -623,6 +623,12 @@ impl CreateServerChannel {
         }
     }
 
+    /// Makes it a text or a voice channel.
+    pub fn kind(mut self, kind: ServerChannelType) -> Self {
+        self.kind = kind;
+        self
+    }
+
     /// Sets the description.
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.description = Some(description.into());

@@ -17,7 +17,9 @@ pub struct ReportContent {
 
 builders! {
 impl ReportContent {
-    fn new(content: ReportedContent) -> Self {
+    /// Reports `content` ([`message`](Self::message), [`server`](Self::server) and
+    /// [`user`](Self::user) build the usual shapes).
+    pub fn new(content: ReportedContent) -> Self {
         Self {
             report: DataReportContent {
                 content,

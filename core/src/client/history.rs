@@ -258,8 +258,10 @@ impl History {
                 && upper.is_none_or(|upper| message.id < upper)
         });
         match order {
-            HistoryOrder::NewestFirst => messages.sort_by(|a, b| b.id.cmp(&a.id)),
-            HistoryOrder::OldestFirst => messages.sort_by(|a, b| a.id.cmp(&b.id)),
+            HistoryOrder::NewestFirst => {
+                messages.sort_by_key(|message| std::cmp::Reverse(message.id))
+            }
+            HistoryOrder::OldestFirst => messages.sort_by_key(|message| message.id),
         }
         messages.dedup_by_key(|message| message.id);
         if let Some(remaining) = self.remaining() {

@@ -24,6 +24,53 @@
 //! assert_eq!(server.stats().readies_sent, 0);
 //! ```
 //!
+//! # Testing your bot
+//!
+//! Start a server with [`FakeConfig::for_tests`] (short rate-limit windows), connect your
+//! bot to it, act as users ([`FakeServer::owner`], [`FakeServer::new_member`]: send, edit,
+//! delete, react, join, leave, through the server's real routes) and check what the bot did
+//! with typed helpers ([`FakeServer::ids`], [`FakeServer::messages`],
+//! [`FakeServer::wait_for_bot_reply`], [`FakeServer::wait_for_bot_message`]):
+//!
+//! ```
+//! use std::time::Duration;
+//! use stoat_blocking::core::http::routes::SendMessage;
+//! use stoat_blocking::{Client, ClientConfig, Endpoints, Event, Token};
+//! use stoat_conformance::{FakeConfig, FakeServer};
+//!
+//! /// The bot under test: answers `!ping` with `pong`.
+//! fn run_bot(client: Client) {
+//!     for update in client.events() {
+//!         let Ok(update) = update else { break };
+//!         if let Event::Message(message) = &update.event {
+//!             if message.content.as_deref() == Some("!ping") {
+//!                 client.execute(&SendMessage::new(message.channel, "pong")).unwrap();
+//!             }
+//!         }
+//!     }
+//! }
+//!
+//! let server = FakeServer::start(FakeConfig::for_tests());
+//! let endpoints = Endpoints::new(server.api_url(), server.ws_url(), server.autumn_url());
+//! let client = Client::connect(ClientConfig::new(Token::bot(server.bot_token())).endpoints(endpoints))?;
+//! let handle = client.handle();
+//! let bot = std::thread::spawn(move || run_bot(client));
+//!
+//! // Wait until the bot is in, then talk to it as a member of the server.
+//! while handle.with_cache(|cache| cache.current_user().is_none()) {
+//!     std::thread::sleep(Duration::from_millis(10));
+//! }
+//! let channel = server.ids().channel;
+//! let alice = server.new_member("alice");
+//! alice.send(channel, "!ping")?;
+//! let reply = server.wait_for_bot_reply(channel, "pong", Duration::from_secs(5))?;
+//! assert_eq!(reply.channel, channel);
+//!
+//! handle.shutdown();
+//! bot.join().unwrap();
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Running it
 //!
 //! `cargo run -p stoat-conformance --bin stoat-fake-server -- --port-base 14702` serves REST
@@ -96,6 +143,6 @@ mod server;
 
 pub use server::fixture;
 pub use server::{
-    Failure, FakeConfig, FakeServer, RecordedRequest, Service, Stats, DEFAULT_BOT_TOKEN,
-    DEFAULT_USER_TOKEN,
+    Actor, Failure, FakeConfig, FakeServer, FixtureIds, NotSent, RecordedRequest, Refused, Service,
+    Stats, DEFAULT_BOT_TOKEN, DEFAULT_USER_TOKEN,
 };

@@ -2,10 +2,14 @@
 
 use std::time::Duration;
 
-use stoat_blocking::{Client, TimedOut};
-use stoat_conformance::scenarios::{Harness, Next};
-use stoat_core::client::ClientConfig;
-use stoat_core::gateway::Command;
+use std::sync::Arc;
+
+use stoat_blocking::{Client, Handle, Handlers, TimedOut};
+use stoat_conformance::scenarios::{Harness, KeptHandle, Next, Waiting};
+use stoat_core::cache::Cache;
+use stoat_core::client::{ClientConfig, SessionEnded, Update};
+use stoat_core::gateway::{CloseReason, Command, Event, EventKind};
+use stoat_core::http::routes::SendMessage;
 use stoat_core::http::{Error, Request};
 
 struct Blocking {
@@ -45,6 +49,90 @@ impl Harness for Blocking {
 
     fn shutdown(self) {
         self.client.shutdown();
+    }
+
+    fn spawn_wait_for(
+        &self,
+        predicate: Box<dyn FnMut(&Update) -> bool + Send>,
+        count: usize,
+        timeout: Duration,
+    ) -> Waiting {
+        // Registered here, before anything else happens; waited for on a thread of its own.
+        let waiter = self.client.waiter(predicate, count);
+        let thread = std::thread::spawn(move || waiter?.wait(timeout));
+        Box::new(move || thread.join().expect("the waiting thread"))
+    }
+
+    fn read_cache<T>(&self, read: impl FnOnce(&Cache) -> T) -> T {
+        self.client.with_cache(read)
+    }
+
+    fn try_command(&self, command: Command) -> Result<(), SessionEnded> {
+        self.client.send_command(command)
+    }
+
+    fn stop(&self) {
+        self.client.shutdown();
+    }
+
+    fn closed_reason(&self) -> Option<CloseReason> {
+        self.client.closed_reason()
+    }
+
+    fn into_handle(self) -> KeptHandle {
+        let handle = self.client.handle();
+        drop(self.client);
+        KeptHandle::new(move |read| handle.with_cache(|cache| read(cache)))
+    }
+
+    fn run_conversation_bot(self) -> Box<dyn FnOnce() + Send> {
+        let handle = self.client.handle();
+        let mut handlers = Handlers::new();
+        handlers
+            .on(EventKind::Message, converse)
+            .on_error(|handle: Handle, failure| {
+                if let Event::Message(message) = &failure.update.event {
+                    let text = format!("handler failed: {}", failure.error);
+                    let _ = handle.execute(&SendMessage::new(message.channel, text));
+                }
+            });
+        let client = self.client;
+        let running = std::thread::spawn(move || client.run(handlers));
+        Box::new(move || {
+            handle.shutdown();
+            let ended = running.join().expect("the bot's thread");
+            assert_eq!(ended, Ok(()), "[blocking] run ends cleanly on shutdown");
+        })
+    }
+}
+
+/// The conversation bot's one handler (see `Harness::run_conversation_bot`).
+fn converse(handle: Handle, update: Arc<Update>) -> Result<(), stoat_blocking::HandlerError> {
+    let Event::Message(message) = &update.event else {
+        return Ok(());
+    };
+    match message.content.as_deref() {
+        Some("!name") => {
+            let channel = message.channel;
+            let name = handle
+                .with_cache(|cache| cache.channel(channel)?.name().map(str::to_owned))
+                .unwrap_or_default();
+            let author = message.author;
+            let answer = handle.waiter(
+                move |u| matches!(&u.event, Event::Message(m) if m.author == author && m.channel == channel),
+                1,
+            )?;
+            let question = format!("What is your name? (asked in #{name})");
+            handle.execute(&SendMessage::new(channel, question))?;
+            let answer = answer.wait(Duration::from_secs(10))?;
+            if let Event::Message(reply) = &answer[0].event {
+                let hello = format!("Hello, {}!", reply.content.as_deref().unwrap_or_default());
+                handle.execute(&SendMessage::new(channel, hello))?;
+            }
+            Ok(())
+        }
+        Some("!fail") => Err("asked to fail".into()),
+        _ => Ok(()),
     }
 }
 

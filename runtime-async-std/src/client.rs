@@ -13,7 +13,7 @@ use futures_core::Stream;
 use futures_lite::future;
 use futures_rustls::pki_types::CertificateDer;
 use stoat_core::cache::{Cache, MissingFromCache};
-use stoat_core::client::standby::Deliver;
+use stoat_core::client::standby::{Deliver, WaiterId};
 use stoat_core::client::{
     AsyncExecutor, AsyncHandlers, BoxFuture, CacheAccess, ClientConfig, ConnectError, SessionEnded,
     Update, WaitError,
@@ -34,10 +34,10 @@ use crate::net::{Connector, Target};
 /// [`EventKind`]: crate::EventKind
 pub type Handlers = AsyncHandlers<Handle>;
 
-/// A `wait_for` waiter's end of its channel.
-pub(crate) struct Waiter(async_channel::Sender<Update>);
+/// A `wait_for` waiter's end of its channel, as the gateway driver holds it.
+pub(crate) struct WaiterSink(async_channel::Sender<Update>);
 
-impl Deliver for Waiter {
+impl Deliver for WaiterSink {
     fn deliver(&mut self, update: Update) -> bool {
         self.0.try_send(update).is_ok()
     }
@@ -359,57 +359,55 @@ impl Handle {
 
     /// Waits for the first event that satisfies `predicate`, for at most `timeout`.
     ///
-    /// The waiter sees every event that arrives after this call, *in addition to* the event
-    /// stream: nothing is taken from [`Client::next_event`] or other waiters. The predicate
-    /// runs on the gateway driver, so keep it quick.
-    pub async fn wait_for(
+    /// The waiter is registered when this is called (before the returned future is first
+    /// polled), so `let answer = handle.wait_for(..); ask().await; answer.await` cannot miss
+    /// an answer that comes quickly. It sees every event that arrives after that, *in
+    /// addition to* the event stream: nothing is taken from [`Client::next_event`] or other
+    /// waiters. The predicate runs on the gateway driver, so keep it quick.
+    pub fn wait_for(
         &self,
         predicate: impl FnMut(&Update) -> bool + Send + 'static,
         timeout: Duration,
-    ) -> Result<Update, WaitError> {
-        let mut found = self.wait_for_many(predicate, 1, timeout).await?;
-        Ok(found.remove(0))
+    ) -> impl Future<Output = Result<Update, WaitError>> + Send + 'static {
+        let waiter = self.waiter(predicate, 1);
+        async move {
+            let mut found = waiter?.wait(timeout).await?;
+            Ok(found.remove(0))
+        }
     }
 
     /// Collects the next `count` events that satisfy `predicate`, for at most `timeout` in
-    /// all; on a timeout the error holds those that did arrive. See
+    /// all; on a timeout the error holds those that did arrive. Registered at once, like
     /// [`wait_for`](Self::wait_for).
-    pub async fn wait_for_many(
+    pub fn wait_for_many(
         &self,
         predicate: impl FnMut(&Update) -> bool + Send + 'static,
         count: usize,
         timeout: Duration,
-    ) -> Result<Vec<Update>, WaitError> {
-        if count == 0 {
-            return Ok(Vec::new());
-        }
-        let deadline = Instant::now().checked_add(timeout);
+    ) -> impl Future<Output = Result<Vec<Update>, WaitError>> + Send + 'static {
+        let waiter = self.waiter(predicate, count);
+        async move { waiter?.wait(timeout).await }
+    }
+
+    /// Registers a waiter for the next `count` events that satisfy `predicate`, to be
+    /// awaited later with [`Waiter::wait`]: [`wait_for`](Self::wait_for) in two steps.
+    /// Fails if the session has ended.
+    pub fn waiter(
+        &self,
+        predicate: impl FnMut(&Update) -> bool + Send + 'static,
+        count: usize,
+    ) -> Result<Waiter, WaitError> {
         let (sender, matches) = async_channel::unbounded();
-        let shared = &self.inner.shared;
+        let shared = self.inner.shared.clone();
         let id = shared
-            .register_waiter(Box::new(predicate), count, Waiter(sender))
+            .register_waiter(Box::new(predicate), count, WaiterSink(sender))
             .map_err(|_| WaitError::SessionEnded)?;
-        // Unregisters on every way out, a dropped future included.
-        let _registered = CancelOnDrop(|| shared.cancel_waiter(id));
-        let mut collected = Vec::with_capacity(count);
-        while collected.len() < count {
-            let next = async { Some(matches.recv().await) };
-            let expired = async {
-                match deadline {
-                    Some(deadline) => {
-                        Timer::at(deadline).await;
-                        None
-                    }
-                    None => future::pending().await,
-                }
-            };
-            match future::or(next, expired).await {
-                Some(Ok(update)) => collected.push(update),
-                Some(Err(_closed)) => return Err(WaitError::SessionEnded),
-                None => return Err(WaitError::TimedOut { collected }),
-            }
-        }
-        Ok(collected)
+        Ok(Waiter {
+            shared,
+            id,
+            count,
+            matches,
+        })
     }
 
     /// Runs `read` with the cache and returns its result.
@@ -495,12 +493,53 @@ impl AsyncExecutor for Handle {
     }
 }
 
-/// Runs its function when dropped.
-struct CancelOnDrop<F: FnMut()>(F);
+/// A registered `wait_for`, from [`Handle::waiter`]: it collects matches from the moment it
+/// was made. Dropping it unregisters it.
+pub struct Waiter {
+    shared: Arc<Shared>,
+    id: WaiterId,
+    count: usize,
+    matches: async_channel::Receiver<Update>,
+}
 
-impl<F: FnMut()> Drop for CancelOnDrop<F> {
+impl fmt::Debug for Waiter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Waiter")
+            .field("count", &self.count)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Waiter {
+    /// Waits up to `timeout` for the matches (counted from when the waiter was made); on a
+    /// timeout the error holds those that did arrive.
+    pub async fn wait(self, timeout: Duration) -> Result<Vec<Update>, WaitError> {
+        let deadline = Instant::now().checked_add(timeout);
+        let mut collected = Vec::with_capacity(self.count);
+        while collected.len() < self.count {
+            let next = async { Some(self.matches.recv().await) };
+            let expired = async {
+                match deadline {
+                    Some(deadline) => {
+                        Timer::at(deadline).await;
+                        None
+                    }
+                    None => future::pending().await,
+                }
+            };
+            match future::or(next, expired).await {
+                Some(Ok(update)) => collected.push(update),
+                Some(Err(_closed)) => return Err(WaitError::SessionEnded),
+                None => return Err(WaitError::TimedOut { collected }),
+            }
+        }
+        Ok(collected)
+    }
+}
+
+impl Drop for Waiter {
     fn drop(&mut self) {
-        (self.0)();
+        self.shared.cancel_waiter(self.id);
     }
 }
 

@@ -19,7 +19,7 @@ use futures_lite::{future, StreamExt};
 use stoat_core::client::{ClientState, SessionEnded, Update};
 use stoat_core::gateway::{Command, Output, Session, WsMessage};
 
-use crate::client::Waiter;
+use crate::client::WaiterSink;
 use crate::http::describe;
 use crate::net::{parse_uri, BoxIo, Connector, Target};
 
@@ -30,7 +30,7 @@ type Ws = WebSocketStream<BoxIo>;
 type Connecting = Pin<Box<dyn Future<Output = Result<Box<Ws>, String>> + Send>>;
 
 /// State shared between the driver and the client handles.
-pub(crate) type Shared = ClientState<Waiter>;
+pub(crate) type Shared = ClientState<WaiterSink>;
 
 /// What a client handle asks of the driver.
 #[derive(Debug)]

@@ -74,7 +74,7 @@ mod gateway;
 mod http;
 mod net;
 
-pub use client::{Client, ClientBuilder, Driver, Handle, Handlers};
+pub use client::{Client, ClientBuilder, Driver, Handle, Handlers, Waiter};
 
 /// The protocol core this client drives, re-exported so that one dependency is enough.
 pub use stoat_core as core;

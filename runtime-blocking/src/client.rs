@@ -10,7 +10,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use rustls::pki_types::CertificateDer;
 use stoat_core::cache::{Cache, MissingFromCache};
 use stoat_core::client::handlers::Job;
-use stoat_core::client::standby::Deliver;
+use stoat_core::client::standby::{Deliver, WaiterId};
 use stoat_core::client::{
     BlockingExecutor, BlockingHandlers, CacheAccess, ClientConfig, ClientState, ConnectError,
     SessionEnded, Update, WaitError,
@@ -34,10 +34,10 @@ pub type Handlers = BlockingHandlers<Handle>;
 /// How many threads [`Client::run`] calls handlers on.
 const HANDLER_THREADS: usize = 4;
 
-/// A `wait_for` waiter's end of its channel.
-pub(crate) struct Waiter(Sender<Update>);
+/// A `wait_for` waiter's end of its channel, as the gateway thread holds it.
+pub(crate) struct WaiterSink(Sender<Update>);
 
-impl Deliver for Waiter {
+impl Deliver for WaiterSink {
     fn deliver(&mut self, update: Update) -> bool {
         self.0.send(update).is_ok()
     }
@@ -46,7 +46,7 @@ impl Deliver for Waiter {
 /// What the driver thread and the handles share: the client state, and whether the thread has
 /// stopped (what `shutdown` waits for).
 pub(crate) struct Shared {
-    pub(crate) state: ClientState<Waiter>,
+    pub(crate) state: ClientState<WaiterSink>,
     finished: Mutex<bool>,
     stopped: Condvar,
 }
@@ -361,13 +361,14 @@ impl Handle {
     ///
     /// The waiter sees every event that arrives after this call, *in addition to* the event
     /// stream: nothing is taken from [`Client::next_event`] or other waiters. The predicate
-    /// runs on the gateway thread, so keep it quick.
+    /// runs on the gateway thread, so keep it quick. To ask something and then wait for the
+    /// answer without missing a quick one, register first with [`waiter`](Self::waiter).
     pub fn wait_for(
         &self,
         predicate: impl FnMut(&Update) -> bool + Send + 'static,
         timeout: Duration,
     ) -> Result<Update, WaitError> {
-        let mut found = self.wait_for_many(predicate, 1, timeout)?;
+        let mut found = self.waiter(predicate, 1)?.wait(timeout)?;
         Ok(found.remove(0))
     }
 
@@ -380,36 +381,30 @@ impl Handle {
         count: usize,
         timeout: Duration,
     ) -> Result<Vec<Update>, WaitError> {
-        if count == 0 {
-            return Ok(Vec::new());
-        }
-        let deadline = Instant::now().checked_add(timeout);
+        self.waiter(predicate, count)?.wait(timeout)
+    }
+
+    /// Registers a waiter for the next `count` events that satisfy `predicate`, to be waited
+    /// on later with [`Waiter::wait`]: [`wait_for`](Self::wait_for) in two steps, so that
+    /// `let answer = handle.waiter(..)?; ask()?; answer.wait(timeout)` cannot miss a quick
+    /// answer. Fails if the session has ended.
+    pub fn waiter(
+        &self,
+        predicate: impl FnMut(&Update) -> bool + Send + 'static,
+        count: usize,
+    ) -> Result<Waiter, WaitError> {
         let (sender, matches) = crossbeam_channel::unbounded();
-        let state = &self.inner.shared.state;
-        let id = state
-            .register_waiter(Box::new(predicate), count, Waiter(sender))
+        let shared = self.inner.shared.clone();
+        let id = shared
+            .state
+            .register_waiter(Box::new(predicate), count, WaiterSink(sender))
             .map_err(|_| WaitError::SessionEnded)?;
-        let mut collected = Vec::with_capacity(count);
-        let outcome = loop {
-            if collected.len() == count {
-                break Ok(());
-            }
-            let next = match deadline {
-                Some(deadline) => matches.recv_deadline(deadline),
-                None => matches.recv().map_err(|_| RecvTimeoutError::Disconnected),
-            };
-            match next {
-                Ok(update) => collected.push(update),
-                Err(RecvTimeoutError::Timeout) => break Err(false),
-                Err(RecvTimeoutError::Disconnected) => break Err(true),
-            }
-        };
-        state.cancel_waiter(id);
-        match outcome {
-            Ok(()) => Ok(collected),
-            Err(false) => Err(WaitError::TimedOut { collected }),
-            Err(true) => Err(WaitError::SessionEnded),
-        }
+        Ok(Waiter {
+            shared,
+            id,
+            count,
+            matches,
+        })
     }
 
     /// Runs `read` with the cache and returns its result.
@@ -499,5 +494,52 @@ impl CacheAccess for Handle {
 impl BlockingExecutor for Handle {
     fn execute_owned<R: Request>(&self, request: R) -> Result<R::Output, Error> {
         self.execute(&request)
+    }
+}
+
+/// A registered `wait_for`, from [`Handle::waiter`]: it collects matches from the moment it
+/// was made. Dropping it unregisters it.
+pub struct Waiter {
+    shared: Arc<Shared>,
+    id: WaiterId,
+    count: usize,
+    matches: Receiver<Update>,
+}
+
+impl fmt::Debug for Waiter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Waiter")
+            .field("count", &self.count)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Waiter {
+    /// Blocks up to `timeout` for the matches (counted from when the waiter was made); on a
+    /// timeout the error holds those that did arrive.
+    pub fn wait(self, timeout: Duration) -> Result<Vec<Update>, WaitError> {
+        let deadline = Instant::now().checked_add(timeout);
+        let mut collected = Vec::with_capacity(self.count);
+        while collected.len() < self.count {
+            let next = match deadline {
+                Some(deadline) => self.matches.recv_deadline(deadline),
+                None => self
+                    .matches
+                    .recv()
+                    .map_err(|_| RecvTimeoutError::Disconnected),
+            };
+            match next {
+                Ok(update) => collected.push(update),
+                Err(RecvTimeoutError::Timeout) => return Err(WaitError::TimedOut { collected }),
+                Err(RecvTimeoutError::Disconnected) => return Err(WaitError::SessionEnded),
+            }
+        }
+        Ok(collected)
+    }
+}
+
+impl Drop for Waiter {
+    fn drop(&mut self) {
+        self.shared.state.cancel_waiter(self.id);
     }
 }

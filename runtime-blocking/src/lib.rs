@@ -91,7 +91,7 @@ mod transport;
 #[cfg(test)]
 mod tests;
 
-pub use client::{Client, ClientBuilder, Events, Handle, Handlers, TimedOut};
+pub use client::{Client, ClientBuilder, Events, Handle, Handlers, TimedOut, Waiter};
 
 /// The protocol core this client drives, re-exported so that one dependency is enough.
 pub use stoat_core as core;

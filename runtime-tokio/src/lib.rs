@@ -98,7 +98,7 @@ mod transport;
 #[cfg(test)]
 mod tests;
 
-pub use client::{Client, ClientBuilder, Handle, Handlers};
+pub use client::{Client, ClientBuilder, Handle, Handlers, Waiter};
 
 /// The protocol core this client drives, re-exported so that one dependency is enough.
 pub use stoat_core as core;

@@ -56,6 +56,14 @@ impl fmt::Debug for FakeConfig {
 }
 
 impl FakeConfig {
+    /// Settings for testing a bot: rate-limit windows of 200 ms instead of the real 10 s, so
+    /// a bot that sends more than a bucket allows waits a moment instead of silently stalling
+    /// the test for seconds (the client follows the server's `X-RateLimit-Reset-After`, so
+    /// it waits exactly as long as this server says). Everything else is as the real server.
+    pub fn for_tests() -> Self {
+        Self::default().ratelimit_window(Duration::from_millis(200))
+    }
+
     /// Length of the fixed rate-limit window (the real server uses 10 s). The per-bucket
     /// limits always stay the real ones; only the window shrinks, so tests stay fast.
     pub fn ratelimit_window(mut self, window: Duration) -> Self {

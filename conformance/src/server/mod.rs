@@ -8,6 +8,7 @@ mod events;
 pub mod fixture;
 mod gateway;
 mod http;
+mod kit;
 mod models;
 mod multipart;
 mod observe;
@@ -30,6 +31,7 @@ use serde_json::Value;
 use tokio::sync::oneshot;
 
 pub use config::{FakeConfig, DEFAULT_BOT_TOKEN, DEFAULT_USER_TOKEN};
+pub use kit::{Actor, FixtureIds, NotSent, Refused};
 pub use observe::{Failure, RecordedRequest, Service, Stats};
 
 use state::{ConnCommand, Shared, Urls};

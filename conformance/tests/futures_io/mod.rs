@@ -5,10 +5,14 @@ use std::future::Future;
 use std::marker::PhantomData;
 use std::time::Duration;
 
-use stoat_async_std::{Client, Driver};
-use stoat_conformance::scenarios::{Harness, Next};
-use stoat_core::client::ClientConfig;
-use stoat_core::gateway::Command;
+use std::sync::Arc;
+
+use stoat_async_std::{Client, Driver, Handle, Handlers};
+use stoat_conformance::scenarios::{Harness, KeptHandle, Next, Waiting};
+use stoat_core::cache::Cache;
+use stoat_core::client::{ClientConfig, SessionEnded, Update};
+use stoat_core::gateway::{CloseReason, Command, Event, EventKind};
+use stoat_core::http::routes::SendMessage;
 use stoat_core::http::{Error, Request};
 
 /// What differs between executors.
@@ -76,5 +80,94 @@ impl<E: Executor> Harness for FuturesIo<E> {
 
     fn shutdown(self) {
         block_on::<E, _>(self.client.shutdown());
+    }
+
+    fn spawn_wait_for(
+        &self,
+        predicate: Box<dyn FnMut(&Update) -> bool + Send>,
+        count: usize,
+        timeout: Duration,
+    ) -> Waiting {
+        // Registered here, before anything else happens; waited for on a thread of its own.
+        let waiting = self.client.wait_for_many(predicate, count, timeout);
+        let thread = std::thread::spawn(move || block_on::<E, _>(waiting));
+        Box::new(move || thread.join().expect("the waiting thread"))
+    }
+
+    fn read_cache<T>(&self, read: impl FnOnce(&Cache) -> T) -> T {
+        self.client.with_cache(read)
+    }
+
+    fn try_command(&self, command: Command) -> Result<(), SessionEnded> {
+        self.client.send_command(command)
+    }
+
+    fn stop(&self) {
+        block_on::<E, _>(self.client.shutdown());
+    }
+
+    fn closed_reason(&self) -> Option<CloseReason> {
+        self.client.closed_reason()
+    }
+
+    fn into_handle(self) -> KeptHandle {
+        let handle = self.client.handle();
+        drop(self.client);
+        KeptHandle::new(move |read| handle.with_cache(|cache| read(cache)))
+    }
+
+    fn run_conversation_bot(self) -> Box<dyn FnOnce() + Send> {
+        let handle = self.client.handle();
+        let mut handlers = Handlers::new();
+        handlers
+            .on(EventKind::Message, converse)
+            .on_error(|handle: Handle, failure| async move {
+                if let Event::Message(message) = &failure.update.event {
+                    let text = format!("handler failed: {}", failure.error);
+                    let _ = handle
+                        .execute(&SendMessage::new(message.channel, text))
+                        .await;
+                }
+            });
+        let client = self.client;
+        let running = std::thread::spawn(move || block_on::<E, _>(client.run(handlers)));
+        Box::new(move || {
+            block_on::<E, _>(handle.shutdown());
+            let ended = running.join().expect("the bot's thread");
+            assert_eq!(ended, Ok(()), "[{}] run ends cleanly on shutdown", E::NAME);
+        })
+    }
+}
+
+/// The conversation bot's one handler (see `Harness::run_conversation_bot`).
+async fn converse(
+    handle: Handle,
+    update: Arc<Update>,
+) -> Result<(), stoat_async_std::HandlerError> {
+    let Event::Message(message) = &update.event else {
+        return Ok(());
+    };
+    match message.content.as_deref() {
+        Some("!name") => {
+            let channel = message.channel;
+            let name = handle
+                .with_cache(|cache| cache.channel(channel)?.name().map(str::to_owned))
+                .unwrap_or_default();
+            let author = message.author;
+            let answer = handle.wait_for(
+                move |u| matches!(&u.event, Event::Message(m) if m.author == author && m.channel == channel),
+                Duration::from_secs(10),
+            );
+            let question = format!("What is your name? (asked in #{name})");
+            handle.execute(&SendMessage::new(channel, question)).await?;
+            let answer = answer.await?;
+            if let Event::Message(reply) = &answer.event {
+                let hello = format!("Hello, {}!", reply.content.as_deref().unwrap_or_default());
+                handle.execute(&SendMessage::new(channel, hello)).await?;
+            }
+            Ok(())
+        }
+        Some("!fail") => Err("asked to fail".into()),
+        _ => Ok(()),
     }
 }

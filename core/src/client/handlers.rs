@@ -45,6 +45,8 @@ pub type HandlerError = Box<dyn std::error::Error + Send + Sync>;
 pub struct HandlerFailure {
     /// The kind of event the failing handler was given.
     pub kind: EventKind,
+    /// The update it was given (to answer in the channel it came from, say).
+    pub update: Arc<Update>,
     /// What it returned.
     pub error: HandlerError,
 }
@@ -184,10 +186,15 @@ impl<C: Clone + Send + Sync + 'static> AsyncHandlers<C> {
             .map(|handler| {
                 let run = handler(client.clone(), update.clone());
                 let client = client.clone();
+                let update = update.clone();
                 let on_error = self.on_error.clone();
                 Box::pin(async move {
                     if let Err(error) = run.await {
-                        let failure = HandlerFailure { kind, error };
+                        let failure = HandlerFailure {
+                            kind,
+                            update,
+                            error,
+                        };
                         match on_error {
                             Some(hook) => hook(client, failure).await,
                             None => tracing::error!(%failure, "event handler failed"),
@@ -303,8 +310,12 @@ impl<C: Clone + Send + Sync + 'static> BlockingHandlers<C> {
                 let update = update.clone();
                 let on_error = self.on_error.clone();
                 Box::new(move || {
-                    if let Err(error) = handler(client.clone(), update) {
-                        let failure = HandlerFailure { kind, error };
+                    if let Err(error) = handler(client.clone(), update.clone()) {
+                        let failure = HandlerFailure {
+                            kind,
+                            update,
+                            error,
+                        };
                         match on_error {
                             Some(hook) => hook(client, failure),
                             None => tracing::error!(%failure, "event handler failed"),

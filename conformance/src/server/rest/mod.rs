@@ -31,7 +31,7 @@ use super::state::{Identity, Shared, State, Urls};
 
 pub(crate) use messages::{send_message, MessageDraft};
 pub(crate) use root::node_info;
-pub(crate) use servers::{create_member, server_emojis};
+pub(crate) use servers::{create_member, remove_member, server_emojis};
 
 /// Largest request body delta accepts (bigger bodies get the 413 catcher).
 pub(crate) const BODY_LIMIT: usize = 5 * 1024 * 1024;
@@ -307,6 +307,21 @@ pub(crate) fn handle(shared: &Shared, request: &IncomingRequest, now_ms: u64) ->
     };
     record(&mut state, Service::Api, request, response.status);
     response
+}
+
+/// Answers a request made by the test kit on a user's behalf ([`crate::Actor`]): the real
+/// route, permission checks and events, but not rate limited, not recorded and not subject
+/// to scripted failures (those are for the client under test).
+pub(crate) fn handle_for_kit(shared: &Shared, request: &IncomingRequest) -> WireResponse {
+    let mut state = shared.lock();
+    let verdict = Verdict {
+        rejected: false,
+        limit: 0,
+        key: 0,
+        remaining: 0,
+        reset_after_ms: 0,
+    };
+    dispatch(&mut state, &shared.urls, request, verdict, true)
 }
 
 fn dispatch(

@@ -17,7 +17,7 @@ use crate::server::state::State;
 use crate::server::visibility::{self, Recalc};
 use crate::server::wire;
 
-pub(crate) use members::create_member;
+pub(crate) use members::{create_member, remove_member};
 
 pub(super) fn routes() -> Vec<Route> {
     let mut all = vec![

@@ -8,8 +8,9 @@
 use std::time::{Duration, Instant};
 
 use stoat_core::auth::Secret;
+use stoat_core::cache::Cache;
 use stoat_core::cdn::{Tag, Upload};
-use stoat_core::client::{ClientConfig, Update};
+use stoat_core::client::{ClientConfig, SessionEnded, Update};
 use stoat_core::gateway::{Backoff, CloseReason, Command, Event, Format, SessionConfig};
 use stoat_core::http::routes::{
     AddReaction, BanUser, CloseChannel, CreateEmoji, CreateInvite, CreateRole, CreateServerChannel,
@@ -29,6 +30,14 @@ use stoat_core::model::{
 use stoat_core::{Change, Endpoints, Token};
 
 use crate::{FakeConfig, FakeServer};
+
+mod client_layer;
+
+pub use client_layer::{
+    handlers_converse_without_stalling_the_gateway, sessions_end_the_same_way_everywhere,
+    the_gateway_lives_until_the_last_handle, wait_for_sees_events_without_taking_them, KeptHandle,
+    Waiting,
+};
 
 /// What a client yielded when asked for its next update.
 #[derive(Debug)]
@@ -63,14 +72,50 @@ pub trait Harness: Sized {
 
     /// Shuts the client down gracefully; returns once it has stopped.
     fn shutdown(self);
+
+    /// Starts `handle.wait_for_many(predicate, count, timeout)` in the background, on the
+    /// runtime; the returned [`Waiting`] blocks until it finishes.
+    fn spawn_wait_for(
+        &self,
+        predicate: Box<dyn FnMut(&Update) -> bool + Send>,
+        count: usize,
+        timeout: Duration,
+    ) -> Waiting;
+
+    /// Reads the cache through the client's `with_cache`.
+    fn read_cache<T>(&self, read: impl FnOnce(&Cache) -> T) -> T;
+
+    /// `send_command`'s answer, whatever it is.
+    fn try_command(&self, command: Command) -> Result<(), SessionEnded>;
+
+    /// `shutdown`, keeping the client to look at afterwards.
+    fn stop(&self);
+
+    /// Why the session ended, once it has (`closed_reason`).
+    fn closed_reason(&self) -> Option<CloseReason>;
+
+    /// Drops the client, keeping only one handle (with whatever runtime it needs).
+    fn into_handle(self) -> KeptHandle;
+
+    /// Runs the suite's conversation bot with the runtime's `Client::run(handlers)`, in the
+    /// background, until the returned function is called (which shuts it down and waits).
+    ///
+    /// The bot, written with the runtime's handler API:
+    /// * on every `Message` whose content is `!name`: reads the channel's name from the cache
+    ///   (`with_cache`), replies `What is your name? (asked in #<channel name>)`, then waits
+    ///   (`wait_for`, 10 s) for the next message by the same author in the same channel and
+    ///   replies `Hello, <its content>!`;
+    /// * on every `Message` whose content is `!fail`: returns an error, which its error hook
+    ///   answers by sending `handler failed: <error>` to the same channel.
+    fn run_conversation_bot(self) -> Box<dyn FnOnce() + Send>;
 }
 
 /// How long any single expectation may take.
-const PATIENCE: Duration = Duration::from_secs(10);
+pub(crate) const PATIENCE: Duration = Duration::from_secs(10);
 
 /// Gateway settings that keep the scenarios fast: a ping every 300 ms, dead after 300 ms
 /// more, reconnecting after 100 ms–1 s.
-fn fast(config: SessionConfig) -> SessionConfig {
+pub(crate) fn fast(config: SessionConfig) -> SessionConfig {
     config
         .heartbeat(Duration::from_millis(300), Duration::from_millis(300))
         .backoff(Backoff {
@@ -86,11 +131,11 @@ fn fast_msgpack(config: SessionConfig) -> SessionConfig {
     fast(config).format(Format::Msgpack)
 }
 
-fn server() -> FakeServer {
+pub(crate) fn server() -> FakeServer {
     FakeServer::start(FakeConfig::default().ratelimit_window(Duration::from_secs(1)))
 }
 
-fn config(server: &FakeServer, token: Token) -> ClientConfig {
+pub(crate) fn config(server: &FakeServer, token: Token) -> ClientConfig {
     ClientConfig::new(token)
         .endpoints(Endpoints::new(
             server.api_url(),
@@ -100,12 +145,16 @@ fn config(server: &FakeServer, token: Token) -> ClientConfig {
         .session(fast)
 }
 
-fn connect<H: Harness>(config: ClientConfig) -> H {
+pub(crate) fn connect<H: Harness>(config: ClientConfig) -> H {
     H::connect(config).unwrap_or_else(|e| panic!("[{}] connect failed: {e}", H::RUNTIME))
 }
 
 /// Waits for the first update that satisfies `want`, skipping others.
-fn wait_for<H: Harness>(h: &mut H, what: &str, want: impl Fn(&Update) -> bool) -> Update {
+pub(crate) fn wait_for<H: Harness>(
+    h: &mut H,
+    what: &str,
+    want: impl Fn(&Update) -> bool,
+) -> Update {
     let deadline = Instant::now() + PATIENCE;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
@@ -126,11 +175,11 @@ fn wait_for<H: Harness>(h: &mut H, what: &str, want: impl Fn(&Update) -> bool) -
     }
 }
 
-fn is_ready(update: &Update) -> bool {
+pub(crate) fn is_ready(update: &Update) -> bool {
     matches!(update.event, Event::Ready(_))
 }
 
-fn wait_until(what: &str, condition: impl Fn() -> bool) {
+pub(crate) fn wait_until(what: &str, condition: impl Fn() -> bool) {
     let deadline = Instant::now() + PATIENCE;
     while !condition() {
         assert!(Instant::now() < deadline, "timed out waiting until {what}");
@@ -1527,6 +1576,10 @@ macro_rules! scenario_suite {
             permissions_are_enforced,
             invites_emojis_and_webhooks,
             members_and_bans,
+            wait_for_sees_events_without_taking_them,
+            sessions_end_the_same_way_everywhere,
+            the_gateway_lives_until_the_last_handle,
+            handlers_converse_without_stalling_the_gateway,
         );
     };
     (@tests $harness:ty; $($name:ident),* $(,)?) => {

@@ -1,5 +1,8 @@
 //! The file server (autumn): uploads and asset URLs.
 //!
+//! Model values know their asset URLs: `user.avatar_url(&endpoints)`,
+//! `server.icon_url(&endpoints)`, `emoji.url(&endpoints)`, `file.url(&endpoints)`, ...
+//!
 //! Files are uploaded to a tag (bucket) first; the returned id then goes into a REST body
 //! (message `attachments`, an `avatar`, an emoji's path, ...).
 //!
@@ -19,6 +22,7 @@
 //! assert!(Upload::new(Tag::Emojis, "big.png", "image/png", vec![0; 500_001]).is_err());
 //! ```
 
+mod assets;
 mod multipart;
 mod upload;
 mod urls;

@@ -14,11 +14,16 @@
 //! | [`handlers`] | handler-style dispatch per event kind (`@client.on`) |
 //! | [`ClientState`] | the cache, status and waiters a runtime's driver and handles share |
 //! | [`executor`] | the traits every runtime's handle implements ([`CacheAccess`], [`AsyncExecutor`], [`BlockingExecutor`]) |
+//! | [`history`] | walking a channel's messages page by page ([`History`], and the executors' `history(channel)`) |
+//! | [`Routes`] | every route as a named method on those handles (`handle.send_message(channel, "hi").await`) |
 
 mod config;
 mod error;
 pub mod executor;
 pub mod handlers;
+pub mod history;
+mod lookup;
+mod routes;
 pub mod standby;
 mod state;
 
@@ -26,6 +31,8 @@ pub use config::{ClientConfig, Discovery, SessionAdjust};
 pub use error::{ConnectError, SessionEnded, WaitError};
 pub use executor::{AsyncExecutor, BlockingExecutor, BoxFuture, CacheAccess};
 pub use handlers::{AsyncHandlers, BlockingHandlers, HandlerError, HandlerFailure};
+pub use history::{History, HistoryIter, HistoryOrder, HistoryStream};
+pub use routes::{route_methods, RouteMethod, Routes};
 pub use state::{ClientState, Status};
 
 use crate::cache::{Cache, Change};

@@ -12,8 +12,10 @@
 //! assert_eq!(request.body().as_ref(), br#"{"content":"hello"}"#);
 //! ```
 
+mod actions;
 mod call;
 mod error;
+mod pending;
 mod request;
 mod rest;
 pub mod routes;
@@ -23,5 +25,6 @@ pub use error::{
     ApiError, BodySnippet, Error, ErrorType, LengthUnit, TransportError, TransportErrorKind,
     UnknownErrorType, ValidationError,
 };
+pub use pending::Pending;
 pub use request::{path, Body, Request, RequestParts, Route, Service};
 pub use rest::{parse_error, parse_response, PreparedRequest, Rest, DEFAULT_USER_AGENT};

@@ -36,6 +36,7 @@ pub struct CreateAccount {
     pub captcha: Option<String>,
 }
 
+builders! {
 impl CreateAccount {
     /// An account for `email` with `password`.
     pub fn new(email: impl Into<String>, password: Secret) -> Self {
@@ -58,6 +59,7 @@ impl CreateAccount {
         self.captcha = Some(captcha.into());
         self
     }
+}
 }
 
 impl Request for CreateAccount {
@@ -92,6 +94,7 @@ pub struct ResendVerification {
     pub data: DataEmail,
 }
 
+builders! {
 impl ResendVerification {
     /// Resends the verification email to `email`.
     pub fn new(email: impl Into<String>) -> Self {
@@ -108,6 +111,7 @@ impl ResendVerification {
         self.data.captcha = Some(captcha.into());
         self
     }
+}
 }
 
 impl Request for ResendVerification {
@@ -130,6 +134,7 @@ pub struct SendPasswordReset {
     pub data: DataEmail,
 }
 
+builders! {
 impl SendPasswordReset {
     /// Sends a reset link to `email`.
     pub fn new(email: impl Into<String>) -> Self {
@@ -146,6 +151,7 @@ impl SendPasswordReset {
         self.data.captcha = Some(captcha.into());
         self
     }
+}
 }
 
 impl Request for SendPasswordReset {
@@ -175,6 +181,7 @@ pub struct ResetPassword {
     pub remove_sessions: bool,
 }
 
+builders! {
 impl ResetPassword {
     /// Sets `password` using the emailed `token`.
     pub fn new(token: Secret, password: Secret) -> Self {
@@ -190,6 +197,7 @@ impl ResetPassword {
         self.remove_sessions = remove;
         self
     }
+}
 }
 
 impl Request for ResetPassword {
@@ -274,6 +282,7 @@ pub struct ChangeEmail {
     pub mfa_ticket: Option<Secret>,
 }
 
+builders! {
 impl ChangeEmail {
     /// Changes your address to `email`, confirmed with your password.
     pub fn new(email: impl Into<String>, current_password: Secret) -> Self {
@@ -289,6 +298,7 @@ impl ChangeEmail {
         self.mfa_ticket = Some(ticket);
         self
     }
+}
 }
 
 impl Request for ChangeEmail {
@@ -319,6 +329,7 @@ pub struct ChangePassword {
     pub mfa_ticket: Option<Secret>,
 }
 
+builders! {
 impl ChangePassword {
     /// Changes your password to `password`, confirmed with the current one.
     pub fn new(password: Secret, current_password: Secret) -> Self {
@@ -334,6 +345,7 @@ impl ChangePassword {
         self.mfa_ticket = Some(ticket);
         self
     }
+}
 }
 
 impl Request for ChangePassword {

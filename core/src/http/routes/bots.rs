@@ -139,6 +139,7 @@ pub struct EditBot {
     pub default_permissions: Option<Permissions>,
 }
 
+builders! {
 impl EditBot {
     /// An edit of `bot` that changes nothing yet.
     pub fn new(bot: BotId) -> Self {
@@ -194,6 +195,7 @@ impl EditBot {
         self.default_permissions = Some(permissions);
         self
     }
+}
 }
 
 impl Request for EditBot {

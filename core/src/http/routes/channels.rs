@@ -35,6 +35,7 @@ pub struct CloseChannel {
     pub reason: Option<String>,
 }
 
+builders! {
 impl CloseChannel {
     /// Closes, leaves or deletes `channel`.
     pub fn new(channel: ChannelId) -> Self {
@@ -56,6 +57,7 @@ impl CloseChannel {
         self.reason = Some(reason.into());
         self
     }
+}
 }
 
 impl Request for CloseChannel {
@@ -104,6 +106,7 @@ pub struct EditChannel {
     pub reason: Option<String>,
 }
 
+builders! {
 impl EditChannel {
     /// An edit of `channel` that changes nothing yet.
     pub fn new(channel: ChannelId) -> Self {
@@ -206,6 +209,7 @@ impl EditChannel {
         self
     }
 }
+}
 
 impl Request for EditChannel {
     type Output = Channel;
@@ -260,6 +264,7 @@ pub struct CreateGroup {
     pub nsfw: Option<bool>,
 }
 
+builders! {
 impl CreateGroup {
     /// A group called `name` with only you in it.
     pub fn new(name: impl Into<String>) -> Self {
@@ -295,6 +300,7 @@ impl CreateGroup {
         self.nsfw = Some(nsfw);
         self
     }
+}
 }
 
 impl Request for CreateGroup {
@@ -370,6 +376,7 @@ pub struct SetChannelRolePermissions {
     pub reason: Option<String>,
 }
 
+builders! {
 impl SetChannelRolePermissions {
     /// Allows `allow` and denies `deny` for `role` in `channel`.
     pub fn new(channel: ChannelId, role: RoleId, allow: Permissions, deny: Permissions) -> Self {
@@ -386,6 +393,7 @@ impl SetChannelRolePermissions {
         self.reason = Some(reason.into());
         self
     }
+}
 }
 
 #[derive(Serialize)]
@@ -437,6 +445,7 @@ pub struct SetChannelDefaultPermissions {
     pub reason: Option<String>,
 }
 
+builders! {
 impl SetChannelDefaultPermissions {
     /// Sets the override of a server channel.
     pub fn server_channel(channel: ChannelId, allow: Permissions, deny: Permissions) -> Self {
@@ -461,6 +470,7 @@ impl SetChannelDefaultPermissions {
         self.reason = Some(reason.into());
         self
     }
+}
 }
 
 impl Request for SetChannelDefaultPermissions {
@@ -500,6 +510,7 @@ pub struct JoinCall {
     pub recipients: Option<Vec<UserId>>,
 }
 
+builders! {
 impl JoinCall {
     /// Joins the call in `channel`.
     pub fn new(channel: ChannelId) -> Self {
@@ -528,6 +539,7 @@ impl JoinCall {
         self.recipients = Some(users);
         self
     }
+}
 }
 
 impl Request for JoinCall {
@@ -588,6 +600,7 @@ pub struct CreateServerChannel {
     pub reason: Option<String>,
 }
 
+builders! {
 impl CreateServerChannel {
     /// A text channel called `name` in `server`.
     pub fn text(server: ServerId, name: impl Into<String>) -> Self {
@@ -608,6 +621,12 @@ impl CreateServerChannel {
             kind: ServerChannelType::Voice,
             ..Self::text(server, name)
         }
+    }
+
+    /// Makes it a text or a voice channel.
+    pub fn kind(mut self, kind: ServerChannelType) -> Self {
+        self.kind = kind;
+        self
     }
 
     /// Sets the description.
@@ -633,6 +652,7 @@ impl CreateServerChannel {
         self.reason = Some(reason.into());
         self
     }
+}
 }
 
 impl Request for CreateServerChannel {

@@ -28,6 +28,7 @@ pub struct CreateEmoji {
     pub reason: Option<String>,
 }
 
+builders! {
 impl CreateEmoji {
     /// A `server` emoji called `name` from the uploaded `file`.
     pub fn new(file: FileId, server: ServerId, name: impl Into<String>) -> Self {
@@ -51,6 +52,7 @@ impl CreateEmoji {
         self.reason = Some(reason.into());
         self
     }
+}
 }
 
 impl Request for CreateEmoji {
@@ -80,6 +82,7 @@ pub struct EditEmoji {
     pub reason: Option<String>,
 }
 
+builders! {
 impl EditEmoji {
     /// Renames `emoji` to `name`.
     pub fn new(emoji: EmojiId, name: impl Into<String>) -> Self {
@@ -95,6 +98,7 @@ impl EditEmoji {
         self.reason = Some(reason.into());
         self
     }
+}
 }
 
 impl Request for EditEmoji {

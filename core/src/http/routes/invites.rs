@@ -23,6 +23,7 @@ pub struct CreateInvite {
     pub reason: Option<String>,
 }
 
+builders! {
 impl CreateInvite {
     /// An invite to `channel`.
     pub fn new(channel: ChannelId) -> Self {
@@ -50,6 +51,7 @@ impl CreateInvite {
         self.reason = Some(reason.into());
         self
     }
+}
 }
 
 impl Request for CreateInvite {

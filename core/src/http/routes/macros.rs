@@ -1,4 +1,32 @@
-//! The one macro of the route modules: requests that are nothing but a path.
+//! The macros of the route modules: `builders!` for builder methods, `request!` for
+//! requests that are nothing but a path.
+//!
+//! # `builders!`
+//!
+//! Every inherent `impl` block of a request type that holds builder methods is wrapped in
+//! `builders!`:
+//!
+//! ```ignore
+//! builders! {
+//! impl FetchMessages {
+//!     /// The latest messages of `channel`.
+//!     pub fn new(channel: ChannelId) -> Self { .. }
+//!
+//!     /// At most `limit` messages (1–100).
+//!     pub fn limit(mut self, limit: u8) -> Self { .. }
+//! }
+//! }
+//! ```
+//!
+//! It emits the block unchanged, and for every by-value builder
+//! (`pub fn name(mut self, args..) -> Self`) a method with the same name, arguments and
+//! documentation on [`Pending<'_, X, FetchMessages>`](crate::http::Pending), so that
+//! `handle.fetch_messages(channel).limit(50).await` works. Other items (constructors,
+//! accessors) are passed through untouched. A `mut self` method of any other shape is a
+//! compile error, and a unit test in `routes/mod.rs` checks that no `(mut self` of a route
+//! module is outside a `builders!` block, so no builder can be missed.
+//!
+//! # `request!`
 //!
 //! About half the API's routes take no body and no query: `GET /users/{id}`,
 //! `PUT /users/{id}/block`, `DELETE /servers/{id}/roles/{role}`, ... `request!` declares
@@ -21,6 +49,53 @@
 //! field sent as `X-Audit-Log-Reason`) or `mfa_ticket` (the request's `mfa_ticket: Secret`
 //! field is sent as `X-MFA-Ticket`).
 
+macro_rules! builders {
+    (impl $ty:ident { $($body:tt)* }) => {
+        impl $ty { $($body)* }
+        builders!(@scan $ty [] $($body)*);
+    };
+
+    // A by-value builder: forwarded.
+    (@scan $ty:ident [$($done:tt)*]
+        $(#[$meta:meta])*
+        pub fn $name:ident(mut self $(, $arg:ident: $argty:ty)* $(,)?) -> Self $body:block
+        $($rest:tt)*
+    ) => {
+        builders!(@scan $ty [
+            $($done)*
+            $(#[$meta])*
+            pub fn $name(self $(, $arg: $argty)*) -> Self {
+                self.map(|request| request.$name($($arg),*))
+            }
+        ] $($rest)*);
+    };
+    // Any other `mut self` method would silently lack its forwarder.
+    (@scan $ty:ident [$($done:tt)*]
+        $(#[$meta:meta])*
+        $vis:vis fn $name:ident(mut self $($arguments:tt)*) $($rest:tt)*
+    ) => {
+        compile_error!(concat!(
+            "builders!: `", stringify!($ty), "::", stringify!($name),
+            "` takes `mut self` but is not `pub fn name(mut self, arg: Type, ..) -> Self`"
+        ));
+    };
+    // Any other function: skipped up to its body.
+    (@scan $ty:ident [$($done:tt)*] $(#[$meta:meta])* $vis:vis fn $name:ident $($rest:tt)*) => {
+        builders!(@skip $ty [$($done)*] $($rest)*);
+    };
+    (@skip $ty:ident [$($done:tt)*] { $($body:tt)* } $($rest:tt)*) => {
+        builders!(@scan $ty [$($done)*] $($rest)*);
+    };
+    (@skip $ty:ident [$($done:tt)*] $token:tt $($rest:tt)*) => {
+        builders!(@skip $ty [$($done)*] $($rest)*);
+    };
+    (@scan $ty:ident [$($done:tt)*]) => {
+        impl<X: ?Sized> $crate::http::Pending<'_, X, $ty> {
+            $($done)*
+        }
+    };
+}
+
 /// One path segment: a literal, or a field of the request formatted with `Display`.
 macro_rules! segment {
     ($self:ident, $literal:literal) => {
@@ -42,12 +117,14 @@ macro_rules! request {
             pub reason: Option<String>,
         }
 
+        builders! {
         impl $name {
             /// Records `reason` in the server's audit log.
             pub fn reason(mut self, reason: impl Into<String>) -> Self {
                 self.reason = Some(reason.into());
                 self
             }
+        }
         }
     };
     (@struct [$($meta:tt)*] $name:ident [$( [$($fmeta:tt)*] $field:ident: $ty:ty ),+] $($option:ident)?) => {

@@ -24,6 +24,7 @@ pub struct FetchMember {
     pub roles: bool,
 }
 
+builders! {
 impl FetchMember {
     /// Fetches `user`'s membership of `server`.
     pub fn new(server: ServerId, user: UserId) -> Self {
@@ -39,6 +40,7 @@ impl FetchMember {
         self.roles = roles;
         self
     }
+}
 }
 
 impl Request for FetchMember {
@@ -67,6 +69,7 @@ pub struct FetchMembers {
     pub exclude_offline: bool,
 }
 
+builders! {
 impl FetchMembers {
     /// Every member of `server`.
     pub fn new(server: ServerId) -> Self {
@@ -81,6 +84,7 @@ impl FetchMembers {
         self.exclude_offline = exclude;
         self
     }
+}
 }
 
 impl Request for FetchMembers {
@@ -189,6 +193,7 @@ pub struct EditMember {
     pub reason: Option<String>,
 }
 
+builders! {
 impl EditMember {
     /// An edit of `user`'s membership of `server` that changes nothing yet.
     pub fn new(server: ServerId, user: UserId) -> Self {
@@ -309,6 +314,7 @@ impl EditMember {
         self
     }
 }
+}
 
 impl Request for EditMember {
     type Output = Member;
@@ -382,6 +388,7 @@ pub struct BanUser {
     pub reason: Option<String>,
 }
 
+builders! {
 impl BanUser {
     /// Bans `user` from `server`.
     pub fn new(server: ServerId, user: UserId) -> Self {
@@ -411,6 +418,7 @@ impl BanUser {
         self.reason = Some(reason.into());
         self
     }
+}
 }
 
 impl Request for BanUser {

@@ -92,8 +92,12 @@ impl DataMessageSend {
     }
 }
 
+/// The builders of a request that sends a [`DataMessageSend`] in its `$field` field (with an
+/// `idempotency_key`), declared through `builders!`.
 macro_rules! message_builders {
-    ($field:ident) => {
+    ($ty:ident, $field:ident) => {
+        builders! {
+        impl $ty {
         /// Replies to `message`, mentioning its author or not.
         pub fn reply_to(mut self, message: $crate::id::MessageId, mention: bool) -> Self {
             self.$field
@@ -144,6 +148,8 @@ macro_rules! message_builders {
             self.idempotency_key = Some(key.into());
             self
         }
+        }
+        }
     };
 }
 pub(crate) use message_builders;
@@ -182,9 +188,9 @@ impl SendMessage {
             message,
         }
     }
-
-    message_builders!(message);
 }
+
+message_builders!(SendMessage, message);
 
 impl Request for SendMessage {
     type Output = Message;
@@ -247,6 +253,7 @@ pub struct EditMessage {
     pub edit: DataEditMessage,
 }
 
+builders! {
 impl EditMessage {
     /// Replaces the content of `message`.
     pub fn new(channel: ChannelId, message: MessageId, content: impl Into<String>) -> Self {
@@ -277,6 +284,7 @@ impl EditMessage {
         self.edit.embeds = Some(embeds);
         self
     }
+}
 }
 
 impl Request for EditMessage {
@@ -357,6 +365,7 @@ pub struct BulkDeleteMessages {
     pub reason: Option<String>,
 }
 
+builders! {
 impl BulkDeleteMessages {
     /// Deletes `ids` from `channel`.
     pub fn new(channel: ChannelId, ids: Vec<MessageId>) -> Self {
@@ -372,6 +381,7 @@ impl BulkDeleteMessages {
         self.reason = Some(reason.into());
         self
     }
+}
 }
 
 impl Request for BulkDeleteMessages {
@@ -441,6 +451,7 @@ pub struct FetchMessages {
     pub include_users: bool,
 }
 
+builders! {
 impl FetchMessages {
     /// The latest messages of `channel`.
     pub fn new(channel: ChannelId) -> Self {
@@ -490,6 +501,7 @@ impl FetchMessages {
         self.include_users = include;
         self
     }
+}
 }
 
 impl Request for FetchMessages {
@@ -559,6 +571,7 @@ pub struct SearchMessages {
     pub include_users: Option<bool>,
 }
 
+builders! {
 impl SearchMessages {
     /// Messages of `channel` matching `query`.
     pub fn new(channel: ChannelId, query: impl Into<String>) -> Self {
@@ -612,6 +625,7 @@ impl SearchMessages {
         self.include_users = Some(include);
         self
     }
+}
 }
 
 impl Request for SearchMessages {

@@ -41,6 +41,8 @@ mod macros;
 mod account;
 mod bots;
 mod channels;
+#[cfg(test)]
+mod completeness;
 mod customisation;
 mod edit;
 mod invites;

@@ -76,6 +76,7 @@ pub struct RemoveReaction {
     pub remove_all: bool,
 }
 
+builders! {
 impl RemoveReaction {
     /// Removes your `emoji` reaction from `message`.
     pub fn new(channel: ChannelId, message: MessageId, emoji: impl Into<String>) -> Self {
@@ -99,6 +100,7 @@ impl RemoveReaction {
         self.remove_all = all;
         self
     }
+}
 }
 
 impl Request for RemoveReaction {

@@ -23,6 +23,7 @@ pub struct CreateRole {
     pub reason: Option<String>,
 }
 
+builders! {
 impl CreateRole {
     /// A role called `name` in `server`.
     pub fn new(server: ServerId, name: impl Into<String>) -> Self {
@@ -38,6 +39,7 @@ impl CreateRole {
         self.reason = Some(reason.into());
         self
     }
+}
 }
 
 impl Request for CreateRole {
@@ -97,6 +99,7 @@ pub struct EditRole {
     pub reason: Option<String>,
 }
 
+builders! {
 impl EditRole {
     /// An edit of `role` that changes nothing yet.
     pub fn new(server: ServerId, role: RoleId) -> Self {
@@ -153,6 +156,7 @@ impl EditRole {
         self
     }
 }
+}
 
 impl Request for EditRole {
     type Output = Role;
@@ -197,6 +201,7 @@ pub struct EditRoleRanks {
     pub reason: Option<String>,
 }
 
+builders! {
 impl EditRoleRanks {
     /// Orders `server`'s roles as `ranks` (highest first).
     pub fn new(server: ServerId, ranks: Vec<RoleId>) -> Self {
@@ -212,6 +217,7 @@ impl EditRoleRanks {
         self.reason = Some(reason.into());
         self
     }
+}
 }
 
 impl Request for EditRoleRanks {
@@ -248,6 +254,7 @@ pub struct SetServerRolePermissions {
     pub reason: Option<String>,
 }
 
+builders! {
 impl SetServerRolePermissions {
     /// Allows `allow` and denies `deny` for `role`.
     pub fn new(server: ServerId, role: RoleId, allow: Permissions, deny: Permissions) -> Self {
@@ -264,6 +271,7 @@ impl SetServerRolePermissions {
         self.reason = Some(reason.into());
         self
     }
+}
 }
 
 impl Request for SetServerRolePermissions {

@@ -15,8 +15,11 @@ pub struct ReportContent {
     pub report: DataReportContent,
 }
 
+builders! {
 impl ReportContent {
-    fn new(content: ReportedContent) -> Self {
+    /// Reports `content` ([`message`](Self::message), [`server`](Self::server) and
+    /// [`user`](Self::user) build the usual shapes).
+    pub fn new(content: ReportedContent) -> Self {
         Self {
             report: DataReportContent {
                 content,
@@ -55,6 +58,7 @@ impl ReportContent {
         self.report.additional_context = context.into();
         self
     }
+}
 }
 
 impl Request for ReportContent {

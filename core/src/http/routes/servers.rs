@@ -28,6 +28,7 @@ pub struct FetchServer {
     pub include_channels: bool,
 }
 
+builders! {
 impl FetchServer {
     /// Fetches `server`.
     pub fn new(server: ServerId) -> Self {
@@ -42,6 +43,7 @@ impl FetchServer {
         self.include_channels = include;
         self
     }
+}
 }
 
 impl Request for FetchServer {
@@ -216,6 +218,7 @@ pub struct CreateServer {
     pub nsfw: Option<bool>,
 }
 
+builders! {
 impl CreateServer {
     /// A server called `name`.
     pub fn new(name: impl Into<String>) -> Self {
@@ -237,6 +240,7 @@ impl CreateServer {
         self.nsfw = Some(nsfw);
         self
     }
+}
 }
 
 impl Request for CreateServer {
@@ -287,6 +291,7 @@ pub struct EditServer {
     pub reason: Option<String>,
 }
 
+builders! {
 impl EditServer {
     /// An edit of `server` that changes nothing yet.
     pub fn new(server: ServerId) -> Self {
@@ -404,6 +409,7 @@ impl EditServer {
         self
     }
 }
+}
 
 impl Request for EditServer {
     type Output = Server;
@@ -454,6 +460,7 @@ pub struct LeaveServer {
     pub leave_silently: bool,
 }
 
+builders! {
 impl LeaveServer {
     /// Leaves (or, as its owner, deletes) `server`.
     pub fn new(server: ServerId) -> Self {
@@ -468,6 +475,7 @@ impl LeaveServer {
         self.leave_silently = silently;
         self
     }
+}
 }
 
 impl Request for LeaveServer {
@@ -507,6 +515,7 @@ pub struct SetServerDefaultPermissions {
     pub reason: Option<String>,
 }
 
+builders! {
 impl SetServerDefaultPermissions {
     /// Gives every member of `server` `permissions`.
     pub fn new(server: ServerId, permissions: Permissions) -> Self {
@@ -522,6 +531,7 @@ impl SetServerDefaultPermissions {
         self.reason = Some(reason.into());
         self
     }
+}
 }
 
 impl Request for SetServerDefaultPermissions {
@@ -561,6 +571,7 @@ pub struct QueryAuditLogs {
     pub limit: Option<u32>,
 }
 
+builders! {
 impl QueryAuditLogs {
     /// The latest entries of `server`'s audit log.
     pub fn new(server: ServerId) -> Self {
@@ -610,6 +621,7 @@ impl QueryAuditLogs {
         self.limit = Some(limit);
         self
     }
+}
 }
 
 impl Request for QueryAuditLogs {

@@ -50,6 +50,7 @@ pub struct Login {
     pub data: DataLogin,
 }
 
+builders! {
 impl Login {
     /// Logs in with email and password.
     pub fn email(email: impl Into<String>, password: Secret) -> Self {
@@ -82,6 +83,7 @@ impl Login {
         }
         self
     }
+}
 }
 
 impl Request for Login {
@@ -153,6 +155,7 @@ pub struct RevokeSession {
     pub mfa_ticket: Option<Secret>,
 }
 
+builders! {
 impl RevokeSession {
     /// Logs `session` out.
     pub fn new(session: SessionId) -> Self {
@@ -167,6 +170,7 @@ impl RevokeSession {
         self.mfa_ticket = Some(ticket);
         self
     }
+}
 }
 
 impl Request for RevokeSession {
@@ -195,6 +199,7 @@ pub struct DeleteAllSessions {
     pub mfa_ticket: Option<Secret>,
 }
 
+builders! {
 impl DeleteAllSessions {
     /// Logs every other session out.
     pub fn new() -> Self {
@@ -212,6 +217,7 @@ impl DeleteAllSessions {
         self.mfa_ticket = Some(ticket);
         self
     }
+}
 }
 
 impl Request for DeleteAllSessions {

@@ -48,6 +48,7 @@ pub struct SetSettings {
     pub timestamp: Option<Timestamp>,
 }
 
+builders! {
 impl SetSettings {
     /// No settings yet.
     pub fn new() -> Self {
@@ -65,6 +66,7 @@ impl SetSettings {
         self.timestamp = Some(timestamp);
         self
     }
+}
 }
 
 impl Request for SetSettings {

@@ -276,6 +276,7 @@ pub struct EditUser {
     pub flags: Option<UserFlags>,
 }
 
+builders! {
 impl EditUser {
     /// Edits yourself (`PATCH /users/@me`).
     pub fn me() -> Self {
@@ -385,6 +386,7 @@ impl EditUser {
         self.flags = Some(flags);
         self
     }
+}
 }
 
 impl Request for EditUser {

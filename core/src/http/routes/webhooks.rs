@@ -33,6 +33,7 @@ pub struct CreateWebhook {
     pub reason: Option<String>,
 }
 
+builders! {
 impl CreateWebhook {
     /// A webhook called `name` posting to `channel`.
     pub fn new(channel: ChannelId, name: impl Into<String>) -> Self {
@@ -55,6 +56,7 @@ impl CreateWebhook {
         self.reason = Some(reason.into());
         self
     }
+}
 }
 
 impl Request for CreateWebhook {
@@ -127,8 +129,12 @@ impl DataEditWebhook {
     }
 }
 
+/// The builders of a request that carries a [`DataEditWebhook`] in its `edit` field,
+/// declared through `builders!`.
 macro_rules! webhook_edit_builders {
-    () => {
+    ($ty:ident) => {
+        builders! {
+        impl $ty {
         /// Renames the webhook.
         pub fn name(mut self, name: impl Into<String>) -> Self {
             self.edit.name = Some(name.into());
@@ -152,6 +158,8 @@ macro_rules! webhook_edit_builders {
             self.edit.permissions = Some(permissions);
             self
         }
+        }
+        }
     };
 }
 
@@ -173,9 +181,9 @@ impl EditWebhook {
             edit: DataEditWebhook::default(),
         }
     }
-
-    webhook_edit_builders!();
 }
+
+webhook_edit_builders!(EditWebhook);
 
 impl Request for EditWebhook {
     type Output = Webhook;
@@ -249,9 +257,9 @@ impl EditWebhookWithToken {
             edit: DataEditWebhook::default(),
         }
     }
-
-    webhook_edit_builders!();
 }
+
+webhook_edit_builders!(EditWebhookWithToken);
 
 impl Request for EditWebhookWithToken {
     type Output = Webhook;
@@ -322,9 +330,9 @@ impl ExecuteWebhook {
             message,
         }
     }
-
-    message_builders!(message);
 }
+
+message_builders!(ExecuteWebhook, message);
 
 impl Request for ExecuteWebhook {
     type Output = Message;
@@ -410,6 +418,7 @@ pub struct EditWebhookMessage {
     pub edit: DataEditMessage,
 }
 
+builders! {
 impl EditWebhookMessage {
     /// Replaces the content of `message`.
     pub fn new(
@@ -434,6 +443,7 @@ impl EditWebhookMessage {
         self.edit.embeds = Some(embeds);
         self
     }
+}
 }
 
 impl Request for EditWebhookMessage {

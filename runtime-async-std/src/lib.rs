@@ -47,7 +47,7 @@
 //! ## Example
 //!
 //! ```no_run
-//! use stoat_async_std::core::http::routes::SendMessage;
+//! use stoat_async_std::prelude::*;
 //! use stoat_async_std::{Client, ClientConfig, Event, Token};
 //!
 //! fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -58,9 +58,7 @@
 //!             let update = update?; // Err: the session ended (e.g. the token was rejected)
 //!             if let Event::Message(message) = &update.event {
 //!                 if message.content.as_deref() == Some("!ping") {
-//!                     client
-//!                         .execute(&SendMessage::new(message.channel, "pong"))
-//!                         .await?;
+//!                     client.send_message(message.channel, "pong").await?;
 //!                 }
 //!             }
 //!         }
@@ -87,5 +85,5 @@ pub use stoat_core::{Cache, Change, Endpoints, Token};
 /// The traits that give a [`Handle`] its named route methods, cache-first getters and
 /// permission checks: `use stoat_async_std::prelude::*;`.
 pub mod prelude {
-    pub use stoat_core::client::{AsyncExecutor, CacheAccess};
+    pub use stoat_core::client::{AsyncExecutor, CacheAccess, Routes};
 }

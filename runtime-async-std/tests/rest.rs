@@ -14,6 +14,7 @@ use stoat_core::http::{Error as HttpError, RetryPolicy, TransportErrorKind};
 use stoat_core::Endpoints;
 
 on_both_executors!(
+    every_route_is_a_named_method_on_the_handle,
     execute_get_returns_the_parsed_body,
     rate_limited_request_is_retried_after_retry_after,
     two_requests_share_one_connection,
@@ -52,6 +53,28 @@ async fn execute_get_returns_the_parsed_body(rt: Rt) {
         request.header("host"),
         Some(http.url.trim_start_matches("http://"))
     );
+}
+
+async fn every_route_is_a_named_method_on_the_handle(rt: Rt) {
+    use stoat_async_std::prelude::*;
+    fn has_every_route<T: Routes>() {}
+    has_every_route::<stoat_async_std::Handle>();
+    assert_eq!(stoat_async_std::core::client::route_methods().len(), 125);
+
+    let http = FakeHttp::bind().await;
+    let client = client(rt, &http).await;
+    let body = instance("wss://gateway.example");
+    // The named method goes through the same pipeline as `execute`.
+    let named = std::future::IntoFuture::into_future(client.fetch_instance());
+    let (info, request) = future::zip(within("named", named), async {
+        let mut conn = http.accept().await;
+        let request = conn.request().await;
+        conn.respond(200, &body).await;
+        request
+    })
+    .await;
+    assert_eq!(info.unwrap().ws, "wss://gateway.example");
+    assert_eq!(request.target, "/");
 }
 
 async fn rate_limited_request_is_retried_after_retry_after(rt: Rt) {

@@ -42,7 +42,7 @@
 //! ## Example
 //!
 //! ```no_run
-//! use stoat_blocking::core::http::routes::SendMessage;
+//! use stoat_blocking::prelude::*;
 //! use stoat_blocking::{Client, ClientConfig, Event, Token};
 //!
 //! fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -56,7 +56,7 @@
 //!                 let handle = client.handle();
 //!                 let channel = message.channel;
 //!                 std::thread::spawn(move || {
-//!                     if let Err(error) = handle.execute(&SendMessage::new(channel, "pong")) {
+//!                     if let Err(error) = handle.send_message(channel, "pong").call() {
 //!                         eprintln!("could not answer: {error}");
 //!                     }
 //!                 });
@@ -104,5 +104,5 @@ pub use stoat_core::{Cache, Change, Endpoints, Token};
 /// The traits that give a [`Handle`] its named route methods, cache-first getters and
 /// permission checks: `use stoat_blocking::prelude::*;`.
 pub mod prelude {
-    pub use stoat_core::client::{BlockingExecutor, CacheAccess};
+    pub use stoat_core::client::{BlockingExecutor, CacheAccess, Routes};
 }

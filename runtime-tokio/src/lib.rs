@@ -23,7 +23,7 @@
 //! ## Example
 //!
 //! ```no_run
-//! use stoat_tokio::core::http::routes::SendMessage;
+//! use stoat_tokio::prelude::*;
 //! use stoat_tokio::{Client, ClientConfig, Event, Token};
 //!
 //! #[tokio::main(flavor = "current_thread")]
@@ -37,7 +37,7 @@
 //!                 let handle = client.handle();
 //!                 let channel = message.channel;
 //!                 tokio::spawn(async move {
-//!                     if let Err(error) = handle.execute(&SendMessage::new(channel, "pong")).await {
+//!                     if let Err(error) = handle.send_message(channel, "pong").await {
 //!                         eprintln!("could not answer: {error}");
 //!                     }
 //!                 });
@@ -58,16 +58,16 @@
 //! # async fn demo(handle: stoat_tokio::Handle, channel: stoat_tokio::core::id::ChannelId,
 //! #     author: stoat_tokio::core::id::UserId) -> Result<(), Box<dyn std::error::Error>> {
 //! use std::time::Duration;
-//! use stoat_tokio::core::http::routes::SendMessage;
+//! use stoat_tokio::prelude::*;
 //! use stoat_tokio::Event;
 //!
-//! handle.execute(&SendMessage::new(channel, "What is your name?")).await?;
-//! let reply = handle
-//!     .wait_for(
-//!         move |update| matches!(&update.event, Event::Message(m) if m.author == author),
-//!         Duration::from_secs(30),
-//!     )
-//!     .await?;
+//! // Registered now, so even a very quick answer is not missed.
+//! let answer = handle.wait_for(
+//!     move |update| matches!(&update.event, Event::Message(m) if m.author == author),
+//!     Duration::from_secs(30),
+//! );
+//! handle.send_message(channel, "What is your name?").await?;
+//! let reply = answer.await?;
 //! # Ok(()) }
 //! ```
 //!
@@ -111,5 +111,5 @@ pub use stoat_core::{Cache, Change, Endpoints, Token};
 /// The traits that give a [`Handle`] its named route methods, cache-first getters and
 /// permission checks: `use stoat_tokio::prelude::*;`.
 pub mod prelude {
-    pub use stoat_core::client::{AsyncExecutor, CacheAccess};
+    pub use stoat_core::client::{AsyncExecutor, CacheAccess, Routes};
 }

@@ -57,6 +57,23 @@ async fn get_returns_the_parsed_body_and_sends_the_token() {
 }
 
 #[tokio::test]
+async fn every_route_is_a_named_method_on_the_handle() {
+    use stoat_tokio::prelude::*;
+    fn has_every_route<T: Routes>() {}
+    has_every_route::<stoat_tokio::Handle>();
+    assert_eq!(stoat_tokio::core::client::route_methods().len(), 125);
+
+    let http = FakeHttp::start(vec![Canned::json(200, me())]).await;
+    let client = Client::connect(config(&http.url, "ws://127.0.0.1:9"))
+        .await
+        .unwrap();
+    // The named method goes through the same pipeline as `execute`.
+    let user = client.fetch_me().await.unwrap();
+    assert_eq!(user.username, "testbot");
+    assert_eq!(http.seen()[0].path, "/users/@me");
+}
+
+#[tokio::test]
 async fn a_429_is_waited_out_and_retried() {
     // As the server sends it: the body and the headers name the same wait.
     let mut limited = Canned::json(429, json!({"retry_after": 50}));

@@ -87,3 +87,28 @@ fn waiting_for_the_bot_says_what_it_sent_instead() {
     let message = missing.to_string();
     assert!(message.contains("\"not this\""), "{message}");
 }
+
+#[test]
+fn a_new_user_is_a_member_only_after_joining() {
+    let server = FakeServer::start(FakeConfig::for_tests());
+    let carol = server.new_user("carol");
+    let is_member = |server: &FakeServer| {
+        server
+            .members(server.server_id())
+            .iter()
+            .any(|m| m["_id"]["user"].as_str() == Some(&carol.id().to_string()))
+    };
+    assert!(!is_member(&server));
+    assert!(carol.send(server.ids().channel, "hi").is_err());
+    carol.join(server.ids().server).unwrap();
+    assert!(is_member(&server));
+    // The same user, found again by id, acts with their own session.
+    let again = server.actor(carol.id()).unwrap();
+    let sent = again.send(server.ids().channel, "hi").unwrap();
+    assert_eq!(sent.author, carol.id());
+    assert_eq!(
+        server.actor(server.ids().owner).unwrap().id(),
+        server.ids().owner
+    );
+    assert!(server.actor(server.ids().bot).is_none());
+}

@@ -96,7 +96,8 @@ pub use client::{Client, ClientBuilder, Events, Handle, Handlers, TimedOut, Wait
 /// The protocol core this client drives, re-exported so that one dependency is enough.
 pub use stoat_core as core;
 pub use stoat_core::client::{
-    ClientConfig, ConnectError, HandlerError, HandlerFailure, SessionEnded, Update, WaitError,
+    ClientConfig, ConnectError, HandlerError, HandlerFailure, HandlerResult, SessionEnded, Update,
+    WaitError,
 };
 pub use stoat_core::gateway::{CloseReason, Command, Event, EventKind, SessionState};
 pub use stoat_core::{Cache, Change, Endpoints, Token};

@@ -262,6 +262,36 @@ impl FakeServer {
         }
     }
 
+    /// A new user who is in no server yet, to act as: [`Actor::join`] makes them a member
+    /// (with the `ServerMemberJoin` a bot sees).
+    pub fn new_user(&self, username: &str) -> Actor<'_> {
+        let (id, token) = self.add_user(username);
+        Actor {
+            server: self,
+            id: parse(&id),
+            token,
+        }
+    }
+
+    /// The user `user` (one from [`new_user`](Self::new_user), [`new_member`](Self::new_member)
+    /// or [`add_user`](Self::add_user), or the owner) to act as again, e.g. on another thread
+    /// than the one that created them. `None` for a user without a session (the bot).
+    pub fn actor(&self, user: UserId) -> Option<Actor<'_>> {
+        let id = user.to_string();
+        let token = self
+            .shared
+            .lock()
+            .sessions
+            .iter()
+            .find(|(_, (_, owner))| *owner == id)
+            .map(|(token, _)| token.clone())?;
+        Some(Actor {
+            server: self,
+            id: user,
+            token,
+        })
+    }
+
     /// A channel's stored messages, typed, oldest first.
     pub fn messages(&self, channel: ChannelId) -> Vec<Message> {
         self.channel_messages(&channel.to_string())

@@ -61,7 +61,7 @@ impl fmt::Display for CloseReason {
                 f,
                 "the server refused the token ({}); check that it is the current token (a bot \
                  token from the bot's settings, or a user session token given with \
-                 Token::user) and that the client points at the instance the token belongs to",
+                 Token::session) and that the client points at the instance the token belongs to",
                 error.kind
             ),
             Self::ReconnectAttemptsExhausted => f.write_str(

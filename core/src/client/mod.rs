@@ -30,7 +30,7 @@ mod state;
 pub use config::{ClientConfig, Discovery, SessionAdjust};
 pub use error::{ConnectError, SessionEnded, WaitError};
 pub use executor::{AsyncExecutor, BlockingExecutor, BoxFuture, CacheAccess};
-pub use handlers::{AsyncHandlers, BlockingHandlers, HandlerError, HandlerFailure};
+pub use handlers::{AsyncHandlers, BlockingHandlers, HandlerError, HandlerFailure, HandlerResult};
 pub use history::{History, HistoryIter, HistoryOrder, HistoryStream};
 pub use routes::{route_methods, RouteMethod, Routes};
 pub use state::{ClientState, Status};

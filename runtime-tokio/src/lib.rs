@@ -98,6 +98,11 @@ mod transport;
 #[cfg(test)]
 mod tests;
 
+/// The README's Rust examples, compiled as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeExamples;
+
 pub use client::{Client, ClientBuilder, Handle, Handlers, Waiter};
 
 /// The protocol core this client drives, re-exported so that one dependency is enough.

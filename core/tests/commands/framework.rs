@@ -497,6 +497,11 @@ fn the_default_help() {
     let list = handle.replies().join("\n");
     assert!(!list.contains("!kick"), "{list}");
     assert!(list.contains("!ping"));
+    // Nor the `role` group: he passes its own check, but may run none of its subcommands.
+    assert!(!list.contains("!role"), "{list}");
+    let update = handle.say(GENERAL, BOB, "!help role");
+    commands.process(&handle, &update, t0());
+    assert_eq!(handle.replies(), ["No command called `role`."]);
 
     let update = handle.say(GENERAL, ALICE, "!help kick");
     commands.process(&handle, &update, t0());

@@ -137,9 +137,7 @@ async fn kick_async<C: AsyncExecutor>(ctx: Context<C>, args: Kick) -> Result<(),
     let user = ctx.handle.get_or_fetch_user(args.member.id.user).await?;
     let name = member_name(&args.member, &user);
     ctx.handle.execute_owned(kick_request(args)).await?;
-    ctx.handle
-        .execute_owned(ctx.reply(format!("Kicked {name}.")))
-        .await?;
+    ctx.respond(format!("Kicked {name}.")).await?;
     Ok(())
 }
 
@@ -156,9 +154,7 @@ async fn purge_async<C: AsyncExecutor>(ctx: Context<C>, args: Purge) -> Result<(
     ctx.handle
         .execute_owned(BulkDeleteMessages::new(ctx.channel(), ids))
         .await?;
-    ctx.handle
-        .execute_owned(ctx.reply(format!("Deleted {deleted} messages.")))
-        .await?;
+    ctx.respond(format!("Deleted {deleted} messages.")).await?;
     Ok(())
 }
 
@@ -170,13 +166,13 @@ async fn role_add_async<C: AsyncExecutor>(
     let name = member_name(&args.member, &user);
     ctx.handle.execute_owned(role_add_request(&args)?).await?;
     let text = format!("Gave {name} the {} role.", args.role.name);
-    ctx.handle.execute_owned(ctx.reply(text)).await?;
+    ctx.respond(text).await?;
     Ok(())
 }
 
 async fn roll_async<C: AsyncExecutor>(ctx: Context<C>, args: Roll) -> Result<(), CommandError> {
     let text = ctx.handle.with_cache(|c| roll_text(c, &ctx.message, &args));
-    ctx.handle.execute_owned(ctx.reply(text)).await?;
+    ctx.respond(text).await?;
     Ok(())
 }
 
@@ -229,8 +225,7 @@ where
             let user = ctx.handle.get_or_fetch_user(args.member.id.user)?;
             let name = member_name(&args.member, &user);
             ctx.handle.execute_owned(kick_request(args))?;
-            ctx.handle
-                .execute_owned(ctx.reply(format!("Kicked {name}.")))?;
+            ctx.respond(format!("Kicked {name}.")).call()?;
             Ok(())
         })
         .description("Kicks a member.")
@@ -246,8 +241,7 @@ where
             let deleted = ids.len();
             ctx.handle
                 .execute_owned(BulkDeleteMessages::new(ctx.channel(), ids))?;
-            ctx.handle
-                .execute_owned(ctx.reply(format!("Deleted {deleted} messages.")))?;
+            ctx.respond(format!("Deleted {deleted} messages.")).call()?;
             Ok(())
         })
         .description("Deletes the messages before this one.")
@@ -263,7 +257,7 @@ where
                     let name = member_name(&args.member, &user);
                     ctx.handle.execute_owned(role_add_request(&args)?)?;
                     let text = format!("Gave {name} the {} role.", args.role.name);
-                    ctx.handle.execute_owned(ctx.reply(text))?;
+                    ctx.respond(text).call()?;
                     Ok(())
                 })
                 .description("Gives a member a role.")
@@ -272,7 +266,7 @@ where
             ),
         BlockingCommand::new("roll", |ctx: Context<C>, args: Roll| {
             let text = ctx.handle.with_cache(|c| roll_text(c, &ctx.message, &args));
-            ctx.handle.execute_owned(ctx.reply(text))?;
+            ctx.respond(text).call()?;
             Ok(())
         })
         .description("Rolls a die.")

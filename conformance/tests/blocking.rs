@@ -1,11 +1,11 @@
 //! The scenario suite against `stoat-blocking`: its client is blocking already.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use std::sync::Arc;
 
 use stoat_blocking::{Client, Handle, Handlers, TimedOut};
-use stoat_conformance::scenarios::{Harness, KeptHandle, Next, Waiting};
+use stoat_conformance::scenarios::{blocking_commands_bot, Harness, KeptHandle, Next, Waiting};
 use stoat_core::cache::Cache;
 use stoat_core::client::{ClientConfig, SessionEnded, Update};
 use stoat_core::gateway::{CloseReason, Command, Event, EventKind};
@@ -96,6 +96,26 @@ impl Harness for Blocking {
                     let _ = handle.execute(&SendMessage::new(message.channel, text));
                 }
             });
+        let client = self.client;
+        let running = std::thread::spawn(move || client.run(handlers));
+        Box::new(move || {
+            handle.shutdown();
+            let ended = running.join().expect("the bot's thread");
+            assert_eq!(ended, Ok(()), "[blocking] run ends cleanly on shutdown");
+        })
+    }
+
+    fn run_commands_bot(self) -> Box<dyn FnOnce() + Send> {
+        let handle = self.client.handle();
+        let commands = blocking_commands_bot::<Handle>();
+        let mut handlers = Handlers::new();
+        handlers.on(
+            EventKind::Message,
+            move |handle: Handle, update: Arc<Update>| {
+                commands.process(&handle, &update, Instant::now());
+                Ok(())
+            },
+        );
         let client = self.client;
         let running = std::thread::spawn(move || client.run(handlers));
         Box::new(move || {

@@ -5,9 +5,9 @@
 use std::future::Future;
 use std::marker::PhantomData;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use stoat_conformance::scenarios::{Harness, KeptHandle, Next, Waiting};
+use stoat_conformance::scenarios::{async_commands_bot, Harness, KeptHandle, Next, Waiting};
 use stoat_core::cache::Cache;
 use stoat_core::client::{ClientConfig, SessionEnded, Update};
 use stoat_core::gateway::{CloseReason, Command, Event, EventKind};
@@ -216,6 +216,34 @@ impl<F: Flavor> Harness for Tokio<F> {
                         .await;
                 }
             });
+        let (done, finished) = std::sync::mpsc::channel();
+        self.runtime.handle.spawn(async move {
+            let _ = done.send(client.run(handlers).await);
+        });
+        let runtime = self.runtime;
+        Box::new(move || {
+            runtime.run(async move { handle.shutdown().await });
+            let ended = finished.recv().expect("run finished");
+            assert_eq!(ended, Ok(()), "[{}] run ends cleanly on shutdown", F::NAME);
+        })
+    }
+
+    fn run_commands_bot(mut self) -> Box<dyn FnOnce() + Send> {
+        let client = self.client.take().expect("the client is here");
+        let handle = client.handle();
+        let commands = async_commands_bot::<Handle>();
+        let mut handlers = Handlers::new();
+        handlers.on(
+            EventKind::Message,
+            move |handle: Handle, update: Arc<Update>| {
+                // Routing, checks and cooldowns are decided now, in the order messages arrive.
+                let task = commands.process(&handle, &update, Instant::now());
+                async move {
+                    task.await;
+                    Ok(())
+                }
+            },
+        );
         let (done, finished) = std::sync::mpsc::channel();
         self.runtime.handle.spawn(async move {
             let _ = done.send(client.run(handlers).await);

@@ -32,12 +32,14 @@ use stoat_core::{Change, Endpoints, Token};
 use crate::{FakeConfig, FakeServer};
 
 mod client_layer;
+mod commands;
 
 pub use client_layer::{
     handlers_converse_without_stalling_the_gateway, sessions_end_the_same_way_everywhere,
     the_gateway_lives_until_the_last_handle, wait_for_sees_events_without_taking_them, KeptHandle,
     Waiting,
 };
+pub use commands::{async_commands_bot, blocking_commands_bot, commands_bot};
 
 /// What a client yielded when asked for its next update.
 #[derive(Debug)]
@@ -108,6 +110,14 @@ pub trait Harness: Sized {
     /// * on every `Message` whose content is `!fail`: returns an error, which its error hook
     ///   answers by sending `handler failed: <error>` to the same channel.
     fn run_conversation_bot(self) -> Box<dyn FnOnce() + Send>;
+
+    /// Runs the suite's commands bot with the runtime's `Client::run(handlers)`, in the
+    /// background, until the returned function is called (which shuts it down and waits).
+    ///
+    /// The bot is [`async_commands_bot`] on the async runtimes and [`blocking_commands_bot`]
+    /// on the blocking one, built for the runtime's handle; one `Message` handler hands
+    /// every message to it with `framework.process(&handle, &update, Instant::now())`.
+    fn run_commands_bot(self) -> Box<dyn FnOnce() + Send>;
 }
 
 /// How long any single expectation may take.
@@ -1580,6 +1590,7 @@ macro_rules! scenario_suite {
             sessions_end_the_same_way_everywhere,
             the_gateway_lives_until_the_last_handle,
             handlers_converse_without_stalling_the_gateway,
+            commands_bot,
         );
     };
     (@tests $harness:ty; $($name:ident),* $(,)?) => {

@@ -3,12 +3,12 @@
 
 use std::future::Future;
 use std::marker::PhantomData;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use std::sync::Arc;
 
 use stoat_async_std::{Client, Driver, Handle, Handlers};
-use stoat_conformance::scenarios::{Harness, KeptHandle, Next, Waiting};
+use stoat_conformance::scenarios::{async_commands_bot, Harness, KeptHandle, Next, Waiting};
 use stoat_core::cache::Cache;
 use stoat_core::client::{ClientConfig, SessionEnded, Update};
 use stoat_core::gateway::{CloseReason, Command, Event, EventKind};
@@ -129,6 +129,30 @@ impl<E: Executor> Harness for FuturesIo<E> {
                         .await;
                 }
             });
+        let client = self.client;
+        let running = std::thread::spawn(move || block_on::<E, _>(client.run(handlers)));
+        Box::new(move || {
+            block_on::<E, _>(handle.shutdown());
+            let ended = running.join().expect("the bot's thread");
+            assert_eq!(ended, Ok(()), "[{}] run ends cleanly on shutdown", E::NAME);
+        })
+    }
+
+    fn run_commands_bot(self) -> Box<dyn FnOnce() + Send> {
+        let handle = self.client.handle();
+        let commands = async_commands_bot::<Handle>();
+        let mut handlers = Handlers::new();
+        handlers.on(
+            EventKind::Message,
+            move |handle: Handle, update: Arc<Update>| {
+                // Routing, checks and cooldowns are decided now, in the order messages arrive.
+                let task = commands.process(&handle, &update, Instant::now());
+                async move {
+                    task.await;
+                    Ok(())
+                }
+            },
+        );
         let client = self.client;
         let running = std::thread::spawn(move || block_on::<E, _>(client.run(handlers)));
         Box::new(move || {

@@ -13,6 +13,7 @@ use crate::cache::Cache;
 use crate::client::CacheAccess;
 use crate::http::routes::validate::MAX_CONTENT_BYTES;
 use crate::http::routes::SendMessage;
+use crate::http::Pending;
 use crate::id::{ChannelId, ServerId, UserId};
 use crate::model::{Message, Timestamp};
 
@@ -113,14 +114,29 @@ impl<C, S> Context<C, S> {
         self.message.channel
     }
 
-    /// A message to the invoking channel (send it with `ctx.handle.execute_owned(..)`).
+    /// A message to the invoking channel (send it with `ctx.handle.execute_owned(..)`, or
+    /// use [`send`](Self::send)).
     pub fn say(&self, content: impl Into<String>) -> SendMessage {
         SendMessage::new(self.message.channel, content)
     }
 
-    /// A reply to the invoking message, without mentioning its author.
+    /// A reply to the invoking message, without mentioning its author (send it with
+    /// `ctx.handle.execute_owned(..)`, or use [`respond`](Self::respond)).
     pub fn reply(&self, content: impl Into<String>) -> SendMessage {
         SendMessage::new(self.message.channel, content).reply_to(self.message.id, false)
+    }
+
+    /// [`reply`](Self::reply), bound to the handle: `ctx.respond("Done.").await?` on an
+    /// async runtime, `ctx.respond("Done.").call()?` on the blocking one. The message's
+    /// builders chain on it (`.embed(..)`, `.idempotency_key(..)` ...) before it is sent.
+    pub fn respond(&self, content: impl Into<String>) -> Pending<'_, C, SendMessage> {
+        Pending::new(&self.handle, self.reply(content))
+    }
+
+    /// [`say`](Self::say), bound to the handle: `ctx.send("Hello").await?` (async) or
+    /// `ctx.send("Hello").call()?` (blocking).
+    pub fn send(&self, content: impl Into<String>) -> Pending<'_, C, SendMessage> {
+        Pending::new(&self.handle, self.say(content))
     }
 
     /// The registered commands and gears (as of when the message arrived).

@@ -1,6 +1,7 @@
 //! The default `help` command's text.
 //!
-//! `help` lists the commands the author may run (grouped by gear, hidden ones left out);
+//! `help` lists the commands the author may run (grouped by gear, hidden ones left out; a
+//! group without a body of its own only when the author may run one of its subcommands);
 //! `help <command>` (or `help <group> <subcommand>`) shows one command's usage, description,
 //! aliases and subcommands. Replace it by removing the `help` command and adding your own;
 //! [`render`] and the [`Catalogue`] are there to build on.
@@ -36,15 +37,29 @@ fn line(prefix: &str, command: &CommandInfo) -> String {
     }
 }
 
+/// Whether `command` is worth showing: `visible` accepts it and, for a group without a
+/// body of its own, one of its shown subcommands (a group the reader can only get
+/// "needs a subcommand" from is noise).
+fn usable(command: &CommandInfo, visible: &impl Fn(&CommandInfo) -> bool) -> bool {
+    visible(command)
+        && (command.has_body()
+            || command
+                .subcommands()
+                .iter()
+                .any(|s| !s.is_hidden() && usable(s, visible)))
+}
+
 /// The help text: the command list for `query: None`, else the details of the command the
 /// path names. `visible` decides which commands the reader may see (the default help shows
-/// only those whose checks the author passes).
+/// only those whose checks the author passes); a group without a body is shown only if one
+/// of its subcommands is.
 pub fn render(
     catalogue: &Catalogue,
     prefix: &str,
     query: Option<&str>,
     visible: impl Fn(&CommandInfo) -> bool,
 ) -> String {
+    let visible = |command: &CommandInfo| usable(command, &visible);
     let query = query.map(str::trim).filter(|q| !q.is_empty());
     let text = match query {
         None => list(catalogue, prefix, &visible),

@@ -12,6 +12,7 @@ use stoat_core::commands::{
     CheckFailure, CommandError, Context, Cooldown, Failure, MaxConcurrency, Outcome, Prefixes,
     Ranged, RegistrationError, Rest,
 };
+use stoat_core::gateway::Event;
 use stoat_core::http::routes::{BulkDeleteMessages, EditMember, KickMember};
 use stoat_core::model::{Member, Permissions, Role};
 
@@ -497,6 +498,11 @@ fn the_default_help() {
     let list = handle.replies().join("\n");
     assert!(!list.contains("!kick"), "{list}");
     assert!(list.contains("!ping"));
+    // Nor the `role` group: he passes its own check, but may run none of its subcommands.
+    assert!(!list.contains("!role"), "{list}");
+    let update = handle.say(GENERAL, BOB, "!help role");
+    commands.process(&handle, &update, t0());
+    assert_eq!(handle.replies(), ["No command called `role`."]);
 
     let update = handle.say(GENERAL, ALICE, "!help kick");
     commands.process(&handle, &update, t0());
@@ -993,4 +999,39 @@ fn long_replies_are_cut_to_the_message_limit() {
     let replies = handle.replies();
     assert_eq!(replies.len(), 1);
     assert_eq!(replies[0].len(), 2000);
+}
+
+#[test]
+fn bodies_answer_through_the_bound_helpers() {
+    let handle = Handle::new();
+    let commands = BlockingFramework::new().prefix("!");
+    commands
+        .add_command(BlockingCommand::new("both", |ctx: Ctx, ()| {
+            let reply = ctx.respond("a reply").call()?;
+            ctx.send(format!("then a message after {}", reply.id))
+                .call()?;
+            Ok(())
+        }))
+        .unwrap();
+    let update = handle.say(GENERAL, ALICE, "!both");
+    let Event::Message(asked) = &update.event else {
+        unreachable!()
+    };
+    assert_eq!(
+        commands.process(&handle, &update, t0()),
+        Outcome::Completed {
+            command: "both".into()
+        }
+    );
+    let sent = handle.take_sent();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0].content(), Some("a reply"));
+    assert_eq!(
+        sent[0].body["replies"],
+        json!([{"id": asked.id.to_string(), "mention": false}])
+    );
+    assert!(sent[1]
+        .content()
+        .is_some_and(|c| c.starts_with("then a message after ")));
+    assert!(sent[1].body.get("replies").is_none());
 }

@@ -262,3 +262,29 @@ fn non_message_events_do_nothing() {
     );
     assert!(handle.sent().is_empty());
 }
+
+#[test]
+fn bodies_answer_through_the_bound_helpers_on_async() {
+    let handle = Handle::new();
+    let commands = AsyncFramework::new().prefix("!");
+    commands
+        .add_command(AsyncCommand::new(
+            "both",
+            |ctx: Context<Handle>, ()| async move {
+                ctx.respond("a reply").await?;
+                ctx.send("a message").await?;
+                Ok(())
+            },
+        ))
+        .unwrap();
+    let update = handle.say(GENERAL, ALICE, "!both");
+    assert!(matches!(
+        block_on(commands.process(&handle, &update, Instant::now())),
+        Outcome::Completed { .. }
+    ));
+    let sent = handle.take_sent();
+    assert_eq!(sent[0].content(), Some("a reply"));
+    assert_eq!(sent[0].body["replies"][0]["mention"], json!(false));
+    assert_eq!(sent[1].content(), Some("a message"));
+    assert!(sent[1].body.get("replies").is_none());
+}

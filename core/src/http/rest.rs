@@ -126,8 +126,14 @@ impl Rest {
         self
     }
 
-    /// Replaces the retry policy.
+    /// Replaces the retry policy. Its
+    /// [`max_rate_limit_wait`](RetryPolicy::max_rate_limit_wait) also caps the shared
+    /// limiter's waits.
     pub fn with_retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.limiter
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .set_max_wait(retry.max_rate_limit_wait);
         self.retry = retry;
         self
     }

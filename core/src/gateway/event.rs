@@ -82,6 +82,36 @@ pub struct GatewayError {
     pub extra: Box<serde_json::Map<String, serde_json::Value>>,
 }
 
+/// How many `Bulk` events may nest inside each other in one frame. The server nests them
+/// one or two levels at most; a deeper frame is a decode error rather than a deep recursion.
+pub const MAX_BULK_NESTING: u32 = 8;
+
+thread_local! {
+    /// How many `Bulk` payloads the current thread is decoding inside each other.
+    static BULK_DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+fn bulk_events<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Vec<Event>, D::Error> {
+    /// Leaves one level on every exit, errors and panics included.
+    struct Level;
+    impl Drop for Level {
+        fn drop(&mut self) {
+            BULK_DEPTH.with(|depth| depth.set(depth.get().saturating_sub(1)));
+        }
+    }
+    let depth = BULK_DEPTH.with(|depth| {
+        depth.set(depth.get() + 1);
+        depth.get()
+    });
+    let _level = Level;
+    if depth > MAX_BULK_NESTING {
+        return Err(serde::de::Error::custom(format_args!(
+            "Bulk nested deeper than {MAX_BULK_NESTING} levels"
+        )));
+    }
+    Vec::<Event>::deserialize(de)
+}
+
 /// An event whose `type` this version of the library does not know, kept verbatim.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UnknownEvent {
@@ -104,7 +134,9 @@ pub struct UnknownEvent {
 pub enum Event {
     /// Several events at once. [`Session`](super::Session) flattens these, in order.
     Bulk {
-        /// The events, the triggering one last.
+        /// The events, the triggering one last. A `Bulk` inside a `Bulk` is allowed down to
+        /// [`MAX_BULK_NESTING`] levels; deeper is a decode error.
+        #[serde(deserialize_with = "bulk_events")]
         v: Vec<Event>,
     },
     /// Authentication failed (or another gateway error).

@@ -13,8 +13,8 @@ mod session;
 
 pub use crate::model::AuthEvent;
 pub use backoff::Backoff;
-pub use codec::{decode, encode, DecodeError, Format, WsMessage};
+pub use codec::{decode, encode, DecodeError, Format, WsMessage, MAX_NESTING};
 pub use command::{ClientMessage, Command};
 pub use config::{ReadyField, SessionConfig};
-pub use event::{Event, EventKind, GatewayError, PingData, Ready, UnknownEvent};
+pub use event::{Event, EventKind, GatewayError, PingData, Ready, UnknownEvent, MAX_BULK_NESTING};
 pub use session::{CloseReason, Output, Session, SessionState};

@@ -113,6 +113,8 @@ pub struct Session {
     failed_attempts: u32,
     latency: Option<Duration>,
     connections: u64,
+    /// Frames that could not be decoded, over the session's life.
+    invalid_frames: u64,
     /// The latest instant any input carried: the session's idea of "now" for `send`.
     last_input: Option<Instant>,
     /// Servers subscribed on the current connection, and when.
@@ -138,6 +140,7 @@ impl Session {
             failed_attempts: 0,
             latency: None,
             connections: 0,
+            invalid_frames: 0,
             last_input: None,
             subscriptions: Vec::new(),
         }
@@ -241,6 +244,7 @@ impl Session {
         match decode(self.config.format, &message) {
             Ok(event) => self.handle_event(now, event),
             Err(error) => {
+                self.invalid_frames += 1;
                 tracing::warn!(%error, "skipping undecodable gateway frame");
                 self.outputs.push_back(Output::InvalidFrame(error));
             }
@@ -334,6 +338,13 @@ impl Session {
     /// How many connections have opened so far.
     pub fn connections(&self) -> u64 {
         self.connections
+    }
+
+    /// How many frames could not be decoded so far (each was also reported as an
+    /// [`Output::InvalidFrame`] and skipped). A count that keeps growing means the server
+    /// speaks something this version of the library does not understand.
+    pub fn invalid_frames(&self) -> u64 {
+        self.invalid_frames
     }
 
     /// The current state.

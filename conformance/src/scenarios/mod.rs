@@ -32,12 +32,14 @@ use stoat_core::{Change, Endpoints, Token};
 use crate::{FakeConfig, FakeServer};
 
 mod client_layer;
+mod hostile_gateway;
 
 pub use client_layer::{
     handlers_converse_without_stalling_the_gateway, sessions_end_the_same_way_everywhere,
     the_gateway_lives_until_the_last_handle, wait_for_sees_events_without_taking_them, KeptHandle,
     Waiting,
 };
+pub use hostile_gateway::no_effect_is_a_success;
 
 /// What a client yielded when asked for its next update.
 #[derive(Debug)]
@@ -1580,6 +1582,7 @@ macro_rules! scenario_suite {
             sessions_end_the_same_way_everywhere,
             the_gateway_lives_until_the_last_handle,
             handlers_converse_without_stalling_the_gateway,
+            no_effect_is_a_success,
         );
     };
     (@tests $harness:ty; $($name:ident),* $(,)?) => {

@@ -39,7 +39,11 @@ pub use client_layer::{
     the_gateway_lives_until_the_last_handle, wait_for_sees_events_without_taking_them, KeptHandle,
     Waiting,
 };
-pub use hostile_gateway::no_effect_is_a_success;
+pub use hostile_gateway::{
+    close_code_after_ready_is_surfaced_and_backs_off,
+    huge_fragmented_message_is_refused_and_backs_off, no_effect_is_a_success,
+    repeated_close_after_auth_backs_off,
+};
 
 /// What a client yielded when asked for its next update.
 #[derive(Debug)]
@@ -1583,6 +1587,9 @@ macro_rules! scenario_suite {
             the_gateway_lives_until_the_last_handle,
             handlers_converse_without_stalling_the_gateway,
             no_effect_is_a_success,
+            close_code_after_ready_is_surfaced_and_backs_off,
+            repeated_close_after_auth_backs_off,
+            huge_fragmented_message_is_refused_and_backs_off,
         );
     };
     (@tests $harness:ty; $($name:ident),* $(,)?) => {

@@ -614,7 +614,8 @@ fn garbage_retry_after_values_fall_back_to_the_header_then_the_window() {
         ("x-ratelimit-remaining", "0"),
         ("x-ratelimit-reset-after", "1234"),
     ];
-    let cases: &[(&str, &[(&str, &str)], Duration)] = &[
+    type Headers<'a> = &'a [(&'a str, &'a str)];
+    let cases: &[(&str, Headers<'_>, Duration)] = &[
         // (body, headers, expected wait before the retry)
         (
             r#"{"retry_after":-5}"#,

@@ -215,12 +215,12 @@ async fn run(
             let _ = ws.close(Some(frame)).await;
             return End::Drop;
         }
-        Some(GatewayFault::HugeMessageAfterReady { size, frame_size }) => {
-            if !send_huge(ws, format, size, frame_size, shared).await {
-                return End::Gone;
-            }
+        Some(GatewayFault::HugeMessageAfterReady { size, frame_size })
+            if !send_huge(ws, format, size, frame_size, shared).await =>
+        {
+            return End::Gone;
         }
-        None => {}
+        _ => {}
     }
     loop {
         tokio::select! {

@@ -52,6 +52,8 @@ pub mod cdn;
 pub mod client;
 pub mod commands;
 pub mod endpoints;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod gateway;
 pub mod http;
 pub mod id;

@@ -482,3 +482,244 @@ fn a_discriminator_change_limit_is_an_error_not_a_retry() {
         other => panic!("{other:?}"),
     }
 }
+
+// --- Server-supplied waits are capped (issue 11) ---
+
+/// Drives `call` with a virtual clock until it finishes, answering every send with
+/// `answer`; returns the result, the number of sends and the virtual time that passed.
+fn drive<T: std::fmt::Debug>(
+    call: &mut stoat_core::http::Call<T>,
+    t0: Instant,
+    mut answer: impl FnMut(usize) -> http::Response<Bytes>,
+) -> (Result<T, Error>, usize, Duration) {
+    let mut now = t0;
+    let mut sends = 0;
+    for _ in 0..1000 {
+        match call.poll(now) {
+            Step::Wait(t) => {
+                assert!(t >= now, "a wait never goes back in time");
+                now = t;
+            }
+            Step::Send(_) => {
+                sends += 1;
+                call.handle_response(now, answer(sends));
+            }
+            Step::Done(result) => return (result, sends, now - t0),
+        }
+    }
+    panic!("the call did not finish within 1000 steps");
+}
+
+const HUGE: &str = "18446744073709551615";
+
+#[test]
+fn a_429_asking_for_u64_max_ms_ends_the_call_with_the_servers_figure() {
+    let rest = rest();
+    let t0 = Instant::now();
+    let mut call = rest.call(&FetchSelf).unwrap();
+    let (result, sends, elapsed) = drive(&mut call, t0, |_| {
+        response(429, &[], &format!(r#"{{"retry_after":{HUGE}}}"#))
+    });
+    assert_eq!(sends, 1, "no retry for a wait past the cap");
+    assert_eq!(elapsed, Duration::ZERO);
+    match result {
+        Err(Error::RateLimited { retry_after }) => {
+            assert_eq!(retry_after, Duration::from_millis(u64::MAX))
+        }
+        other => panic!("{other:?}"),
+    }
+    // The bucket is blocked for the cap at most, not for 1.8e16 s.
+    let mut next = rest.call(&FetchSelf).unwrap();
+    match next.poll(t0) {
+        Step::Wait(t) => assert_eq!(t, t0 + Duration::from_secs(60)),
+        other => panic!("{other:?}"),
+    }
+    expect_send(next.poll(t0 + Duration::from_secs(60)));
+}
+
+#[test]
+fn a_huge_reset_after_header_on_a_429_is_capped_too() {
+    let rest = rest();
+    let t0 = Instant::now();
+    let mut call = rest.call(&FetchSelf).unwrap();
+    let headers = [
+        ("x-ratelimit-limit", "20"),
+        ("x-ratelimit-remaining", "0"),
+        ("x-ratelimit-reset-after", HUGE),
+    ];
+    // No body figure: the header's is used, and it is past the cap.
+    let (result, sends, elapsed) = drive(&mut call, t0, |_| response(429, &headers, "{}"));
+    assert_eq!((sends, elapsed), (1, Duration::ZERO));
+    assert!(
+        matches!(result, Err(Error::RateLimited { retry_after }) if retry_after == Duration::from_millis(u64::MAX))
+    );
+}
+
+#[test]
+fn a_huge_reset_after_on_a_success_delays_the_bucket_by_the_cap_only() {
+    let rest = rest();
+    let t0 = Instant::now();
+    let mut call = rest.call(&FetchSelf).unwrap();
+    let headers = [
+        ("x-ratelimit-limit", "20"),
+        ("x-ratelimit-remaining", "0"),
+        ("x-ratelimit-reset-after", HUGE),
+    ];
+    let (result, _, _) = drive(&mut call, t0, |_| response(200, &headers, ME));
+    assert!(result.is_ok());
+    let mut next = rest.call(&FetchSelf).unwrap();
+    let (result, sends, elapsed) = drive(&mut next, t0, |_| response(200, &[], ME));
+    assert!(result.is_ok());
+    assert_eq!(sends, 1);
+    assert_eq!(elapsed, Duration::from_secs(60));
+}
+
+#[test]
+fn the_cap_is_configurable() {
+    let policy = RetryPolicy::default().max_rate_limit_wait(Duration::from_secs(5));
+    let rest = rest().with_retry_policy(policy);
+    let t0 = Instant::now();
+    // 4 s is under the cap: waited and retried.
+    let mut call = rest.call(&FetchSelf).unwrap();
+    let (result, sends, elapsed) = drive(&mut call, t0, |n| {
+        if n == 1 {
+            response(429, &[], r#"{"retry_after":4000}"#)
+        } else {
+            response(200, &[], ME)
+        }
+    });
+    assert!(result.is_ok());
+    assert_eq!((sends, elapsed), (2, Duration::from_secs(4)));
+    // 6 s is over it: returned at once, the bucket blocked 5 s (the cap) at most.
+    let t1 = t0 + elapsed;
+    let mut call = rest.call(&FetchSelf).unwrap();
+    let (result, sends, _) = drive(&mut call, t1, |_| {
+        response(429, &[], r#"{"retry_after":6000}"#)
+    });
+    assert_eq!(sends, 1);
+    assert!(
+        matches!(result, Err(Error::RateLimited { retry_after }) if retry_after == Duration::from_secs(6))
+    );
+    let limiter = rest.limiter().lock().unwrap();
+    assert_eq!(limiter.max_wait(), Duration::from_secs(5));
+    let key = BucketKey::resolve(&Method::GET, "/users/@me");
+    assert_eq!(limiter.remaining(&key, t1 + Duration::from_millis(4999)), 0);
+    assert_eq!(limiter.remaining(&key, t1 + Duration::from_secs(5)), 20);
+}
+
+#[test]
+fn garbage_retry_after_values_fall_back_to_the_header_then_the_window() {
+    let header = [
+        ("x-ratelimit-limit", "20"),
+        ("x-ratelimit-remaining", "0"),
+        ("x-ratelimit-reset-after", "1234"),
+    ];
+    type Headers<'a> = &'a [(&'a str, &'a str)];
+    let cases: &[(&str, Headers<'_>, Duration)] = &[
+        // (body, headers, expected wait before the retry)
+        (
+            r#"{"retry_after":-5}"#,
+            &header,
+            Duration::from_millis(1234),
+        ),
+        (
+            r#"{"retry_after":"soon"}"#,
+            &header,
+            Duration::from_millis(1234),
+        ),
+        (
+            r#"{"retry_after":null}"#,
+            &header,
+            Duration::from_millis(1234),
+        ),
+        ("not json", &header, Duration::from_millis(1234)),
+        ("", &header, Duration::from_millis(1234)),
+        (
+            r#"{"retry_after":1e400}"#,
+            &header,
+            Duration::from_millis(1234),
+        ),
+        // A fraction of a millisecond rounds up.
+        (
+            r#"{"retry_after":250.2}"#,
+            &header,
+            Duration::from_millis(251),
+        ),
+        (r#"{"retry_after":-5}"#, &[], WINDOW),
+        (
+            "{}",
+            &[
+                ("x-ratelimit-limit", "20"),
+                ("x-ratelimit-remaining", "0"),
+                ("x-ratelimit-reset-after", "-3"),
+            ],
+            WINDOW,
+        ),
+        (
+            "{}",
+            &[
+                ("x-ratelimit-limit", "20"),
+                ("x-ratelimit-remaining", "0"),
+                ("x-ratelimit-reset-after", "1.5"),
+            ],
+            WINDOW,
+        ),
+        (
+            "{}",
+            &[
+                ("x-ratelimit-limit", "20"),
+                ("x-ratelimit-remaining", "0"),
+                ("x-ratelimit-reset-after", "99999999999999999999999"),
+            ],
+            WINDOW,
+        ),
+    ];
+    for (body, headers, expected) in cases {
+        let rest = rest();
+        let t0 = Instant::now();
+        let mut call = rest.call(&FetchSelf).unwrap();
+        let (result, sends, elapsed) = drive(&mut call, t0, |n| {
+            if n == 1 {
+                response(429, headers, body)
+            } else {
+                response(200, &[], ME)
+            }
+        });
+        assert!(result.is_ok(), "{body} {headers:?}: {result:?}");
+        assert_eq!(sends, 2, "{body} {headers:?}");
+        assert_eq!(elapsed, *expected, "{body} {headers:?}");
+    }
+}
+
+#[test]
+fn the_limiter_caps_server_waits_by_itself() {
+    let t0 = Instant::now();
+    let key = BucketKey::resolve(&Method::GET, "/users/@me");
+    let mut limiter = RateLimiter::new();
+    assert_eq!(limiter.max_wait(), stoat_core::ratelimit::DEFAULT_MAX_WAIT);
+    limiter.on_rate_limited(&key, Duration::MAX, t0);
+    let ticket = limiter.enqueue(key.clone());
+    assert_eq!(
+        limiter.acquire(&ticket, t0),
+        Acquire::Wait(t0 + Duration::from_secs(60))
+    );
+    let mut limiter = RateLimiter::new().with_max_wait(Duration::from_secs(2));
+    limiter.on_response(
+        &key,
+        RateLimitHeaders {
+            limit: 20,
+            remaining: 0,
+            reset_after: Duration::MAX,
+        },
+        t0,
+    );
+    let ticket = limiter.enqueue(key);
+    assert_eq!(
+        limiter.acquire(&ticket, t0),
+        Acquire::Wait(t0 + Duration::from_secs(2))
+    );
+    assert_eq!(
+        limiter.acquire(&ticket, t0 + Duration::from_secs(2)),
+        Acquire::Ready
+    );
+}

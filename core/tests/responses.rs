@@ -286,3 +286,42 @@ fn the_default_avatar_is_read_as_bytes() {
         other => panic!("{other:?}"),
     }
 }
+
+/// The official server answers `NoEffect` with HTTP 200 and the error body (reference
+/// §errors); for a route without output that is a success, not a failure or a parse error.
+#[test]
+fn no_effect_with_status_200_is_a_success() {
+    const NO_EFFECT: &str = r#"{"type":"NoEffect","location":"crates/delta/src/routes/channels/channel_delete.rs:39:46"}"#;
+    let channel = "01M7YSZ8V81AWBPFRM30NYSV34".parse().unwrap();
+    parse::<CloseChannel>(200, NO_EFFECT).expect("CloseChannel on Saved Messages");
+    parse::<CloseChannel>(200, &format!("  \n{NO_EFFECT}")).expect("leading whitespace");
+    // Through the whole pipeline too.
+    let rest = stoat_core::http::Rest::new("http://api.test", None);
+    let mut call = rest.call(&CloseChannel::new(channel)).unwrap();
+    let now = std::time::Instant::now();
+    assert!(matches!(call.poll(now), stoat_core::http::Step::Send(_)));
+    call.handle_response(now, response(200, NO_EFFECT));
+    assert!(matches!(
+        call.poll(now),
+        stoat_core::http::Step::Done(Ok(()))
+    ));
+    // A route that must return data gets the typed NoEffect, not a decode error.
+    match parse::<FetchChannel>(200, NO_EFFECT) {
+        Err(Error::Api(error)) => {
+            assert_eq!(error.status, StatusCode::OK);
+            assert_eq!(error.error, stoat_core::http::ErrorType::NoEffect);
+        }
+        other => panic!("{other:?}"),
+    }
+    // Only the NoEffect shape is special: other bodies that mention it are data.
+    let message = r#"{"type":"Text","_id":"x","content":"\"NoEffect\""}"#;
+    assert!(matches!(
+        parse::<CloseChannel>(200, message),
+        Err(Error::Decode { .. })
+    ));
+    // An error status with NoEffect (an older server) is still an error.
+    assert!(matches!(
+        parse::<CloseChannel>(400, NO_EFFECT),
+        Err(Error::Api(_))
+    ));
+}

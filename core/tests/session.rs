@@ -4,8 +4,8 @@ use std::time::{Duration, Instant};
 
 use stoat_core::auth::Token;
 use stoat_core::gateway::{
-    Backoff, CloseReason, Command, Event, Format, Output, Session, SessionConfig, SessionState,
-    WsMessage,
+    Backoff, CloseCode, CloseReason, Command, DisconnectCause, Event, Format, Output, Session,
+    SessionConfig, SessionState, WsMessage,
 };
 
 const READY: &str = r#"{"type":"Ready","users":[{"_id":"01M7YSZ8V6D4QNP163AMRA3ARS","username":"capbot","discriminator":"1643","bot":{"owner":"01M7YSZ8H1XVFKYWFT7NKJHCGM"},"relationship":"User","online":true}],"servers":[],"channels":[],"members":[],"emojis":[],"voice_states":[]}"#;
@@ -152,7 +152,10 @@ fn a_pong_with_the_wrong_nonce_does_not_satisfy_the_heartbeat() {
     drain(&mut session);
     assert_eq!(session.latency(), None);
     session.handle_timeout(t1 + Duration::from_secs(5));
-    assert!(matches!(drain(&mut session)[..], [Output::Disconnect]));
+    assert!(matches!(
+        drain(&mut session)[..],
+        [Output::Disconnect, Output::Event(Event::Disconnected(_))]
+    ));
 }
 
 #[test]
@@ -166,7 +169,14 @@ fn zombie_connection_is_replaced_within_one_interval_plus_the_timeout() {
     let declared_dead = ping_at + Duration::from_secs(5);
     assert_eq!(session.poll_timeout(), Some(declared_dead));
     session.handle_timeout(declared_dead);
-    assert!(matches!(drain(&mut session)[..], [Output::Disconnect]));
+    match &drain(&mut session)[..] {
+        [Output::Disconnect, Output::Event(Event::Disconnected(end))] => {
+            assert_eq!(end.cause, DisconnectCause::HeartbeatTimedOut);
+            assert!(end.after_ready);
+            assert_eq!(end.uptime, declared_dead - t0);
+        }
+        other => panic!("{other:?}"),
+    }
     assert_eq!(session.state(), SessionState::WaitingToReconnect);
     assert!(declared_dead - t0 <= Duration::from_secs(15 + 5));
 
@@ -194,16 +204,37 @@ fn backoff_grows_exponentially_up_to_the_cap_and_resets_after_ready() {
         session.handle_connect_failed(now);
         let next = session.poll_timeout().unwrap();
         delays.push((next - now).as_secs());
+        // The user is told, with the delay.
+        match &drain(&mut session)[..] {
+            [Output::Event(Event::Disconnected(end))] => {
+                assert_eq!(end.reconnect_in, Some(next - now));
+                assert_eq!(end.failures as usize, delays.len());
+            }
+            other => panic!("{other:?}"),
+        }
         now = next;
         session.handle_timeout(now);
         assert!(matches!(drain(&mut session)[..], [Output::Connect { .. }]));
     }
     assert_eq!(delays, [1, 2, 4, 8, 16, 30, 30, 30]);
 
-    // A successful Ready resets the sequence.
+    // A Ready followed by a quick end does not reset the sequence: the server that closes
+    // right after authenticating meets the capped delay...
     session.handle_connected(now);
     session.handle_message(now, text(READY));
     drain(&mut session);
+    session.handle_disconnected(now + Duration::from_secs(59));
+    now += Duration::from_secs(59);
+    assert_eq!(session.poll_timeout(), Some(now + Duration::from_secs(30)));
+    now += Duration::from_secs(30);
+    session.handle_timeout(now);
+    drain(&mut session);
+
+    // ...but a connection that stays ready for `stable_connection` (60 s) resets it.
+    session.handle_connected(now);
+    session.handle_message(now, text(READY));
+    drain(&mut session);
+    now += Duration::from_secs(60);
     session.handle_disconnected(now);
     assert_eq!(session.poll_timeout(), Some(now + Duration::from_secs(1)));
 }
@@ -315,7 +346,10 @@ fn close_shuts_down_cleanly_from_any_state() {
     session.close();
     assert!(matches!(
         drain(&mut session)[..],
-        [Output::Closed(CloseReason::Requested)]
+        [
+            Output::Event(Event::Disconnected(_)),
+            Output::Closed(CloseReason::Requested)
+        ]
     ));
 }
 
@@ -394,7 +428,13 @@ fn a_handshake_that_never_completes_is_retried() {
     drain(&mut session);
     assert_eq!(session.poll_timeout(), Some(t0 + Duration::from_secs(10)));
     session.handle_timeout(t0 + Duration::from_secs(10));
-    assert!(matches!(drain(&mut session)[..], [Output::Disconnect]));
+    match &drain(&mut session)[..] {
+        [Output::Disconnect, Output::Event(Event::Disconnected(end))] => {
+            assert_eq!(end.cause, DisconnectCause::HandshakeTimedOut);
+            assert!(!end.after_ready);
+        }
+        other => panic!("{other:?}"),
+    }
     assert_eq!(session.state(), SessionState::WaitingToReconnect);
 }
 
@@ -411,10 +451,14 @@ fn reconnect_attempts_can_be_bounded() {
         drain(&mut session);
     }
     session.handle_connect_failed(now);
-    assert!(matches!(
-        drain(&mut session)[..],
-        [Output::Closed(CloseReason::ReconnectAttemptsExhausted)]
-    ));
+    match &drain(&mut session)[..] {
+        [Output::Event(Event::Disconnected(end)), Output::Closed(CloseReason::ReconnectAttemptsExhausted)] =>
+        {
+            assert_eq!(end.cause, DisconnectCause::ConnectFailed);
+            assert_eq!((end.failures, end.reconnect_in), (3, None));
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]
@@ -500,4 +544,235 @@ fn only_a_requested_close_is_expected() {
     assert!(!CloseReason::Requested.is_unexpected());
     assert!(CloseReason::LoggedOut.is_unexpected());
     assert!(CloseReason::ReconnectAttemptsExhausted.is_unexpected());
+}
+
+// --- Close codes, faults and session ends (issue 11) ---
+
+/// The `Disconnected` events among `outputs`.
+fn disconnections(outputs: &[Output]) -> Vec<stoat_core::gateway::Disconnection> {
+    outputs
+        .iter()
+        .filter_map(|o| match o {
+            Output::Event(Event::Disconnected(end)) => Some((**end).clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// From `Backoff`, reconnects, authenticates and receives Ready at `now`.
+fn reconnect_to_ready(session: &mut Session, now: Instant) {
+    session.handle_timeout(now);
+    assert!(matches!(drain(session)[..], [Output::Connect { .. }]));
+    session.handle_connected(now);
+    session.handle_message(now, text(r#"{"type":"Authenticated"}"#));
+    session.handle_message(now, text(READY));
+    drain(session);
+    assert_eq!(session.state(), SessionState::Ready);
+}
+
+#[test]
+fn every_close_code_is_surfaced_with_its_code_and_reason() {
+    let cases: &[(Option<u16>, bool)] = &[
+        (None, false),
+        (Some(1000), false),
+        (Some(1001), false),
+        (Some(1011), false),
+        (Some(1012), false),
+        (Some(1002), true),
+        (Some(1008), true),
+        (Some(1009), true),
+        (Some(3000), true),
+        (Some(4000), true),
+        (Some(4999), true),
+        (Some(2999), true),
+    ];
+    for &(code, fault) in cases {
+        let t0 = Instant::now();
+        let mut session = ready_session(t0);
+        let t1 = t0 + Duration::from_secs(120);
+        session.handle_closed(t1, code.map(CloseCode::from), "bye");
+        let outputs = drain(&mut session);
+        assert!(
+            !outputs.iter().any(|o| matches!(o, Output::Disconnect)),
+            "{code:?}: the server closed; nothing to hang up"
+        );
+        let ends = disconnections(&outputs);
+        assert_eq!(ends.len(), 1, "{code:?}: {outputs:?}");
+        let end = &ends[0];
+        assert_eq!(
+            end.cause,
+            DisconnectCause::Closed {
+                code: code.map(CloseCode),
+                reason: "bye".into()
+            }
+        );
+        assert_eq!(end.is_fault(), fault, "{code:?}");
+        assert!(end.after_ready);
+        assert_eq!(end.uptime, Duration::from_secs(120));
+        assert_eq!(
+            session.state(),
+            SessionState::WaitingToReconnect,
+            "{code:?}"
+        );
+        assert!(
+            end.reconnect_in.is_some(),
+            "no close code ends the session by itself"
+        );
+        assert!(end.to_string().contains("closed by the server"), "{end}");
+    }
+}
+
+#[test]
+fn a_server_that_closes_right_after_ready_meets_a_growing_backoff() {
+    for code in [
+        Some(CloseCode::NORMAL),
+        Some(CloseCode::POLICY_VIOLATION),
+        None,
+    ] {
+        let t0 = Instant::now();
+        let mut session = ready_session(t0);
+        let mut now = t0;
+        let mut delays = Vec::new();
+        for n in 1..=6 {
+            // Closed half a second after Ready, every time.
+            now += Duration::from_millis(500);
+            session.handle_closed(now, code, "");
+            let ends = disconnections(&drain(&mut session));
+            assert_eq!(ends[0].failures, n, "{code:?}");
+            let delay = ends[0].reconnect_in.unwrap();
+            delays.push(delay.as_secs());
+            now += delay;
+            reconnect_to_ready(&mut session, now);
+        }
+        assert_eq!(delays, [1, 2, 4, 8, 16, 30], "{code:?}");
+    }
+}
+
+#[test]
+fn a_stable_connection_resets_the_backoff_unless_it_ended_with_a_fault() {
+    let t0 = Instant::now();
+    let mut session = ready_session(t0);
+    let mut now = t0;
+    // Three quick failures grow the delay to 4 s.
+    for _ in 0..3 {
+        session.handle_disconnected(now);
+        drain(&mut session);
+        now = session.poll_timeout().unwrap();
+        reconnect_to_ready(&mut session, now);
+    }
+    // A fault after a long, healthy connection still counts.
+    now += Duration::from_secs(600);
+    session.handle_closed(now, Some(CloseCode::POLICY_VIOLATION), "banned proxy");
+    let end = disconnections(&drain(&mut session)).remove(0);
+    assert_eq!(
+        (end.failures, end.reconnect_in),
+        (4, Some(Duration::from_secs(8)))
+    );
+    now += Duration::from_secs(8);
+    reconnect_to_ready(&mut session, now);
+    // A going-away after a long one starts over.
+    now += Duration::from_secs(600);
+    session.handle_closed(now, Some(CloseCode::GOING_AWAY), "restart");
+    let end = disconnections(&drain(&mut session)).remove(0);
+    assert_eq!(
+        (end.failures, end.reconnect_in),
+        (1, Some(Duration::from_secs(1)))
+    );
+}
+
+#[test]
+fn a_message_over_the_limit_drops_the_connection_and_repeats_back_off() {
+    let t0 = Instant::now();
+    let mut session = Session::new(config().max_message_size(1 << 20));
+    assert_eq!(session.config().max_message_size, 1 << 20);
+    assert_eq!(
+        SessionConfig::new("ws://x", Token::bot("t")).max_message_size,
+        stoat_core::gateway::DEFAULT_MAX_MESSAGE_SIZE
+    );
+    session.start(t0);
+    let mut now = t0;
+    let mut delays = Vec::new();
+    for n in 1..=4 {
+        session.handle_timeout(now);
+        drain(&mut session);
+        session.handle_connected(now);
+        session.handle_message(now, text(r#"{"type":"Authenticated"}"#));
+        drain(&mut session);
+        // The Ready itself is the 50 MB message.
+        session.handle_message_too_large(now, 50_000_000);
+        let outputs = drain(&mut session);
+        assert!(matches!(outputs[0], Output::Disconnect), "{outputs:?}");
+        let end = disconnections(&outputs).remove(0);
+        assert_eq!(
+            end.cause,
+            DisconnectCause::MessageTooLarge {
+                size: 50_000_000,
+                max: 1 << 20
+            }
+        );
+        assert!(end.is_fault());
+        assert_eq!(end.failures, n);
+        let delay = end.reconnect_in.unwrap();
+        delays.push(delay.as_secs());
+        now += delay;
+    }
+    assert_eq!(delays, [1, 2, 4, 8]);
+    // Outside an open connection it means nothing.
+    session.handle_message_too_large(now, 50_000_000);
+    assert!(drain(&mut session).is_empty());
+}
+
+#[test]
+fn invalid_frames_are_counted_and_optionally_emitted_as_events() {
+    let t0 = Instant::now();
+    let mut session = ready_session(t0);
+    session.handle_message(t0, text("{not json"));
+    assert_eq!(session.invalid_frames(), 1);
+    assert!(matches!(drain(&mut session)[..], [Output::InvalidFrame(_)]));
+
+    let mut session = Session::new(config().invalid_frame_events(true));
+    session.start(t0);
+    session.handle_connected(t0);
+    drain(&mut session);
+    session.handle_message(t0, text("{not json"));
+    session.handle_message(t0, text(r#"{"type":"MessageDelete","id":5}"#));
+    let outputs = drain(&mut session);
+    let events: Vec<_> = outputs
+        .iter()
+        .filter_map(|o| match o {
+            Output::Event(event @ Event::InvalidFrame(_)) => Some(event),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(events.len(), 2, "{outputs:?}");
+    assert!(events.iter().all(|e| e.is_synthetic()));
+    assert_eq!(
+        events[1].kind(),
+        stoat_core::gateway::EventKind::InvalidFrame
+    );
+    assert_eq!(session.invalid_frames(), 2);
+}
+
+#[test]
+fn synthetic_events_cannot_be_sent_by_the_server() {
+    for name in ["Disconnected", "InvalidFrame"] {
+        let frame = format!(r#"{{"type":"{name}","cause":"Lost"}}"#);
+        let event = stoat_core::gateway::decode(Format::Json, &text(&frame)).unwrap();
+        assert!(event.is_unknown(), "{name}: {event:?}");
+    }
+}
+
+#[test]
+fn a_close_reason_is_clipped_to_what_the_protocol_allows() {
+    let t0 = Instant::now();
+    let mut session = ready_session(t0);
+    session.handle_closed(t0, Some(CloseCode(4000)), &"é".repeat(200));
+    let end = disconnections(&drain(&mut session)).remove(0);
+    match end.cause {
+        DisconnectCause::Closed { reason, .. } => {
+            assert!(reason.len() <= 123 && reason.chars().all(|c| c == 'é'));
+            assert_eq!(reason.chars().count(), 61);
+        }
+        other => panic!("{other:?}"),
+    }
 }

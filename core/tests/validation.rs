@@ -602,3 +602,39 @@ fn errors_read_well() {
     let e = validate::emoji_name("Party").unwrap_err();
     assert!(e.to_string().contains("lowercase"), "{e}");
 }
+
+#[test]
+fn audit_log_pages_hold_1_to_100_entries() {
+    for good in [1, 50, 100] {
+        ok(QueryAuditLogs::new(srv()).limit(good).to_parts());
+    }
+    ok(QueryAuditLogs::new(srv()).to_parts());
+    for bad in [0, 101, u32::MAX] {
+        assert_eq!(
+            err(QueryAuditLogs::new(srv()).limit(bad).to_parts()),
+            ("limit".into(), Kind::Invalid),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn a_bot_interactions_url_is_at_most_2048_characters() {
+    let url = |n: usize| format!("https://{}", x(n - "https://".len()));
+    ok(EditBot::new(user().into())
+        .interactions_url(url(2048))
+        .to_parts());
+    // Characters, not bytes: 2048 two-byte characters are fine.
+    ok(EditBot::new(user().into())
+        .interactions_url("é".repeat(2048))
+        .to_parts());
+    assert_eq!(
+        err(EditBot::new(user().into())
+            .interactions_url(url(2049))
+            .to_parts()),
+        ("interactions_url".into(), Kind::TooLong(2049, 2048))
+    );
+    ok(EditBot::new(user().into())
+        .clear_interactions_url()
+        .to_parts());
+}

@@ -11,13 +11,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_io::Timer;
+use async_tungstenite::tungstenite::error::CapacityError;
 use async_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use async_tungstenite::tungstenite::protocol::CloseFrame;
+use async_tungstenite::tungstenite::protocol::WebSocketConfig;
 use async_tungstenite::tungstenite::Message;
 use async_tungstenite::WebSocketStream;
 use futures_lite::{future, StreamExt};
 use stoat_core::client::{ClientState, SessionEnded, Update};
-use stoat_core::gateway::{Command, Output, Session, WsMessage};
+use stoat_core::gateway::{CloseCode as WireCloseCode, Command, Output, Session, WsMessage};
 
 use crate::client::WaiterSink;
 use crate::http::describe;
@@ -77,7 +79,9 @@ impl Gateway {
                     Output::Connect { url } => {
                         // The URL may hold the token (when configured so): never log it.
                         tracing::debug!("opening gateway connection");
-                        socket = Socket::Connecting(Box::pin(open(self.connector.clone(), url)));
+                        let max = self.session.config().max_message_size;
+                        socket =
+                            Socket::Connecting(Box::pin(open(self.connector.clone(), url, max)));
                     }
                     Output::Send(message) => self.write(&mut socket, message).await,
                     Output::Disconnect => close(&mut socket).await,
@@ -126,11 +130,19 @@ impl Gateway {
                         tracing::debug!(?frame, "gateway closed the connection");
                         // Completes the closing handshake (tungstenite queued the reply).
                         close(&mut socket).await;
-                        self.session.handle_disconnected(Instant::now());
+                        let code = frame.as_ref().map(|f| WireCloseCode(f.code.into()));
+                        let reason = frame.as_ref().map_or("", |f| f.reason.as_str());
+                        self.session.handle_closed(Instant::now(), code, reason);
                     }
                     // WebSocket-level pings are answered by tungstenite itself.
                     Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => {}
                 },
+                Wake::Frame(Some(Err(async_tungstenite::tungstenite::Error::Capacity(
+                    CapacityError::MessageTooLong { size, .. },
+                )))) => {
+                    socket = Socket::None;
+                    self.session.handle_message_too_large(now, size);
+                }
                 Wake::Frame(Some(Err(error))) => {
                     tracing::warn!(%error, "gateway connection lost");
                     socket = Socket::None;
@@ -207,14 +219,23 @@ impl Gateway {
 }
 
 /// Opens a WebSocket connection to `url`.
-async fn open(connector: Connector, url: String) -> Result<Box<Ws>, String> {
+async fn open(
+    connector: Connector,
+    url: String,
+    max_message_size: usize,
+) -> Result<Box<Ws>, String> {
     let uri = parse_uri(&url)?;
     let target = Target::from_uri(&uri)?;
     let io = connector
         .connect(&target)
         .await
         .map_err(|e| format!("connecting to {target}: {}", describe(&e)))?;
-    let (ws, _response) = async_tungstenite::client_async(uri, io)
+    // One limit for whole messages and single frames: a larger message is refused while it
+    // arrives, never assembled.
+    let config = WebSocketConfig::default()
+        .max_message_size(Some(max_message_size))
+        .max_frame_size(Some(max_message_size));
+    let (ws, _response) = async_tungstenite::client_async_with_config(uri, io, Some(config))
         .await
         .map_err(|e| format!("WebSocket handshake with {target}: {e}"))?;
     tracing::debug!(%target, "gateway connection open");

@@ -12,10 +12,12 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TryRecvError};
 use stoat_core::client::{SessionEnded, Update};
-use stoat_core::gateway::{CloseReason, Command, Output, Session, WsMessage};
+use stoat_core::gateway::{CloseCode, CloseReason, Command, Output, Session, WsMessage};
 use tungstenite::client::{uri_mode, IntoClientRequest};
+use tungstenite::error::CapacityError;
 use tungstenite::handshake::client::ClientHandshake;
 use tungstenite::handshake::MidHandshake;
+use tungstenite::protocol::WebSocketConfig;
 use tungstenite::stream::{MaybeTlsStream, Mode};
 use tungstenite::{Connector, HandshakeError, Message, WebSocket};
 
@@ -107,7 +109,8 @@ impl Driver {
     /// Connects TCP (bounded by the session's deadline) and starts the handshake.
     fn open(&mut self, link: &mut Link, url: String) {
         let deadline = self.session.poll_timeout();
-        match begin(url, deadline, self.tls.clone()) {
+        let max = self.session.config().max_message_size;
+        match begin(url, deadline, self.tls.clone(), max) {
             Ok(Begun::Open(socket, raw)) => {
                 *link = Link::Open { socket, raw };
                 self.session.handle_connected(Instant::now());
@@ -231,9 +234,15 @@ impl Driver {
             Ok(Message::Close(frame)) => {
                 tracing::debug!(?frame, "gateway closed by the server");
                 hang_up(std::mem::replace(link, Link::Down));
-                self.session.handle_disconnected(now);
+                let code = frame.as_ref().map(|f| CloseCode(f.code.into()));
+                let reason = frame.as_ref().map_or("", |f| f.reason.as_str());
+                self.session.handle_closed(now, code, reason);
             }
             Err(error) if would_block(&error) => {}
+            Err(tungstenite::Error::Capacity(CapacityError::MessageTooLong { size, .. })) => {
+                *link = Link::Down;
+                self.session.handle_message_too_large(now, size);
+            }
             Err(error) => {
                 tracing::debug!(%error, "gateway connection lost");
                 *link = Link::Down;
@@ -271,6 +280,7 @@ fn begin(
     url: String,
     deadline: Option<Instant>,
     tls: Arc<rustls::ClientConfig>,
+    max_message_size: usize,
 ) -> Result<Begun, String> {
     let request = url
         .into_client_request()
@@ -289,7 +299,13 @@ fn begin(
     raw.set_read_timeout(Some(slice(deadline)))
         .and_then(|()| raw.set_write_timeout(Some(SLICE)))
         .map_err(|error| error.to_string())?;
-    match tungstenite::client_tls_with_config(request, stream, None, Some(Connector::Rustls(tls))) {
+    // One limit for whole messages and single frames: a larger message is refused while it
+    // arrives, never assembled.
+    let config = WebSocketConfig::default()
+        .max_message_size(Some(max_message_size))
+        .max_frame_size(Some(max_message_size));
+    let connector = Some(Connector::Rustls(tls));
+    match tungstenite::client_tls_with_config(request, stream, Some(config), connector) {
         Ok((socket, _response)) => Ok(Begun::Open(socket, raw)),
         Err(HandshakeError::Interrupted(handshake)) => Ok(Begun::Pending(handshake, raw)),
         Err(HandshakeError::Failure(error)) => Err(error.to_string()),

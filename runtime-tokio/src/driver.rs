@@ -8,9 +8,11 @@ use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
 use stoat_core::client::{SessionEnded, Update};
-use stoat_core::gateway::{CloseReason, Command, Output, Session, WsMessage};
+use stoat_core::gateway::{CloseCode, CloseReason, Command, Output, Session, WsMessage};
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, watch};
+use tokio_tungstenite::tungstenite::error::CapacityError;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::{Connector, MaybeTlsStream, WebSocketStream};
 
@@ -65,7 +67,8 @@ impl Driver {
             match output {
                 Output::Connect { url } => {
                     self.socket = None;
-                    self.connecting = Some(Box::pin(open(url, self.tls.clone())));
+                    let max = self.session.config().max_message_size;
+                    self.connecting = Some(Box::pin(open(url, self.tls.clone(), max)));
                 }
                 Output::Send(message) => self.write(message).await,
                 Output::Disconnect => {
@@ -162,7 +165,15 @@ impl Driver {
             Some(Ok(Message::Close(frame))) => {
                 tracing::debug!(?frame, "gateway closed by the server");
                 self.socket = None;
-                self.session.handle_disconnected(now);
+                let code = frame.as_ref().map(|f| CloseCode(f.code.into()));
+                let reason = frame.as_ref().map_or("", |f| f.reason.as_str());
+                self.session.handle_closed(now, code, reason);
+            }
+            Some(Err(tungstenite::Error::Capacity(CapacityError::MessageTooLong {
+                size, ..
+            }))) => {
+                self.socket = None;
+                self.session.handle_message_too_large(now, size);
             }
             Some(Err(error)) => {
                 tracing::debug!(%error, "gateway connection lost");
@@ -188,10 +199,19 @@ impl Driver {
     }
 }
 
-async fn open(url: String, tls: Arc<rustls::ClientConfig>) -> Result<Socket, tungstenite::Error> {
+async fn open(
+    url: String,
+    tls: Arc<rustls::ClientConfig>,
+    max_message_size: usize,
+) -> Result<Socket, tungstenite::Error> {
+    // One limit for whole messages and single frames: a larger message is refused while it
+    // arrives, never assembled.
+    let config = WebSocketConfig::default()
+        .max_message_size(Some(max_message_size))
+        .max_frame_size(Some(max_message_size));
     let (socket, _response) = tokio_tungstenite::connect_async_tls_with_config(
         url,
-        None,
+        Some(config),
         true,
         Some(Connector::Rustls(tls)),
     )

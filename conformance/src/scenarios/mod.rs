@@ -33,6 +33,7 @@ use crate::{FakeConfig, FakeServer};
 
 mod client_layer;
 mod commands;
+mod hostile_gateway;
 
 pub use client_layer::{
     handlers_converse_without_stalling_the_gateway, sessions_end_the_same_way_everywhere,
@@ -40,6 +41,11 @@ pub use client_layer::{
     Waiting,
 };
 pub use commands::{async_commands_bot, blocking_commands_bot, commands_bot};
+pub use hostile_gateway::{
+    close_code_after_ready_is_surfaced_and_backs_off,
+    huge_fragmented_message_is_refused_and_backs_off, no_effect_is_a_success,
+    repeated_close_after_auth_backs_off,
+};
 
 /// What a client yielded when asked for its next update.
 #[derive(Debug)]
@@ -1591,6 +1597,10 @@ macro_rules! scenario_suite {
             the_gateway_lives_until_the_last_handle,
             handlers_converse_without_stalling_the_gateway,
             commands_bot,
+            no_effect_is_a_success,
+            close_code_after_ready_is_surfaced_and_backs_off,
+            repeated_close_after_auth_backs_off,
+            huge_fragmented_message_is_refused_and_backs_off,
         );
     };
     (@tests $harness:ty; $($name:ident),* $(,)?) => {

@@ -102,3 +102,31 @@ impl FakeConfig {
         self
     }
 }
+
+/// A misbehaviour of the fake gateway, set with
+/// [`FakeServer::set_gateway_fault`](crate::FakeServer::set_gateway_fault). It applies to
+/// every connection that reaches `Ready` until it is cleared, so a client that reconnects
+/// meets it again: that is how a server that repeats the same fault is simulated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum GatewayFault {
+    /// Right after `Ready`, send a close frame with this code and reason, then drop the
+    /// connection.
+    CloseAfterReady {
+        /// The close code (e.g. 1008 policy violation, 4000-4999 application codes).
+        code: u16,
+        /// The close reason (at most 123 bytes).
+        reason: String,
+    },
+    /// Right after `Ready`, send one data message of `size` bytes in frames of `frame_size`
+    /// bytes (a fragmented message: the first frame and then continuations). The frames are
+    /// generated one at a time, so the server itself never holds the whole message; how
+    /// many bytes went out before the client refused is in
+    /// [`FakeServer::fault_bytes_sent`](crate::FakeServer::fault_bytes_sent).
+    HugeMessageAfterReady {
+        /// Total message size in bytes.
+        size: usize,
+        /// Size of each frame (the last may be shorter).
+        frame_size: usize,
+    },
+}

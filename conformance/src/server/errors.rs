@@ -93,6 +93,8 @@ pub(crate) fn status_of(kind: &str) -> u16 {
         "UsernameTaken" | "AlreadyFriends" | "AlreadySentRequest" | "Blocked"
         | "AlreadyInGroup" | "AlreadyInServer" | "DuplicateNonce" => 409,
         "DiscriminatorChangeRatelimited" | "InSlowmode" => 429,
+        // The official server sends this one with 200 OK (its status table says `Status::Ok`).
+        "NoEffect" => 200,
         "UnknownUser" | "UnknownChannel" | "UnknownMessage" | "NotInGroup" | "UnknownServer"
         | "InvalidRole" | "NotFound" => 404,
         "EmptyMessage" | "PayloadTooLarge" | "FileTooSmall" | "FileTooLarge" => 422,

@@ -9,9 +9,13 @@ use serde_json::{json, Value};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 use tokio_tungstenite::tungstenite::handshake::server::{Request, Response};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+use tokio_tungstenite::tungstenite::protocol::frame::Frame;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 
+use super::config::GatewayFault;
 use super::events::Topic;
 use super::ready::{self, ReadyFields};
 use super::state::{ConnCommand, Format, Identity, Shared};
@@ -201,6 +205,23 @@ async fn run(
     if !send(ws, format, &ready).await {
         return End::Gone;
     }
+    let fault = shared.lock().gateway_fault.clone();
+    match fault {
+        Some(GatewayFault::CloseAfterReady { code, reason }) => {
+            let frame = CloseFrame {
+                code: code.into(),
+                reason: reason.into(),
+            };
+            let _ = ws.close(Some(frame)).await;
+            return End::Drop;
+        }
+        Some(GatewayFault::HugeMessageAfterReady { size, frame_size })
+            if !send_huge(ws, format, size, frame_size, shared).await =>
+        {
+            return End::Gone;
+        }
+        _ => {}
+    }
     loop {
         tokio::select! {
             frame = ws.next() => match frame {
@@ -228,6 +249,40 @@ async fn run(
             },
         }
     }
+}
+
+/// Writes one `size`-byte data message as a run of `frame_size` frames, generating each
+/// frame as it goes. `false` as soon as a write fails (the client gave up on it).
+async fn send_huge(
+    ws: &mut Socket,
+    format: Format,
+    size: usize,
+    frame_size: usize,
+    shared: &Arc<Shared>,
+) -> bool {
+    let frame_size = frame_size.max(1);
+    let first = match format {
+        Format::Json => OpCode::Data(Data::Text),
+        Format::Msgpack => OpCode::Data(Data::Binary),
+    };
+    let mut sent = 0;
+    while sent < size {
+        let len = frame_size.min(size - sent);
+        let opcode = if sent == 0 {
+            first
+        } else {
+            OpCode::Data(Data::Continue)
+        };
+        let is_final = sent + len == size;
+        // A fresh buffer per frame: what the client refuses is never held here in full.
+        let frame = Frame::message(vec![b'x'; len], opcode, is_final);
+        if ws.send(Message::Frame(frame)).await.is_err() {
+            return false;
+        }
+        sent += len;
+        shared.lock().fault_bytes_sent += len as u64;
+    }
+    true
 }
 
 /// Reads frames until one decodes as `Authenticate`; everything else is ignored.

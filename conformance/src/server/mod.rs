@@ -30,7 +30,7 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::sync::oneshot;
 
-pub use config::{FakeConfig, DEFAULT_BOT_TOKEN, DEFAULT_USER_TOKEN};
+pub use config::{FakeConfig, GatewayFault, DEFAULT_BOT_TOKEN, DEFAULT_USER_TOKEN};
 pub use kit::{Actor, FixtureIds, NotSent, Refused};
 pub use observe::{Failure, RecordedRequest, Service, Stats};
 
@@ -276,6 +276,25 @@ impl FakeServer {
     /// zombie connection; pings are still counted.
     pub fn set_answer_pings(&self, answer: bool) {
         self.shared.lock().answer_pings = answer;
+    }
+
+    /// Makes the gateway misbehave on every connection from now on (`None`: behave again).
+    /// See [`GatewayFault`].
+    pub fn set_gateway_fault(&self, fault: Option<GatewayFault>) {
+        self.shared.lock().gateway_fault = fault;
+    }
+
+    /// When each gateway connection was accepted, oldest first: lets a test see how a client
+    /// spaces its reconnects.
+    pub fn gateway_connection_times(&self) -> Vec<std::time::Instant> {
+        self.shared.lock().connection_times.clone()
+    }
+
+    /// Bytes of [`GatewayFault::HugeMessageAfterReady`] messages written to clients so far
+    /// (all connections together). A client that refuses such a message early makes the
+    /// writes fail long before the whole message is out.
+    pub fn fault_bytes_sent(&self) -> u64 {
+        self.shared.lock().fault_bytes_sent
     }
 
     /// Answers the next `count` REST requests with `status` instead of handling them. See

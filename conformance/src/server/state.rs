@@ -259,6 +259,12 @@ pub(crate) struct State {
     pub(crate) failures: VecDeque<Failure>,
     pub(crate) response_delay: Duration,
     pub(crate) answer_pings: bool,
+    /// A scripted gateway misbehaviour (`FakeServer::set_gateway_fault`).
+    pub(crate) gateway_fault: Option<super::config::GatewayFault>,
+    /// When each gateway connection was accepted.
+    pub(crate) connection_times: Vec<std::time::Instant>,
+    /// Bytes of fault messages written so far.
+    pub(crate) fault_bytes_sent: u64,
     ids: ulid::Generator,
 }
 
@@ -290,6 +296,9 @@ impl State {
             failures: VecDeque::new(),
             response_delay: config.response_delay,
             answer_pings: true,
+            gateway_fault: None,
+            connection_times: Vec::new(),
+            fault_bytes_sent: 0,
             ids: ulid::Generator::new(),
         };
         fixture::populate(&mut state, config);
@@ -349,6 +358,7 @@ impl State {
             },
         );
         self.stats.gateway_connections += 1;
+        self.connection_times.push(std::time::Instant::now());
         id
     }
 

@@ -32,6 +32,7 @@ pub use error::{ConnectError, SessionEnded, WaitError};
 pub use executor::{AsyncExecutor, BlockingExecutor, BoxFuture, CacheAccess};
 pub use handlers::{AsyncHandlers, BlockingHandlers, HandlerError, HandlerFailure, HandlerResult};
 pub use history::{History, HistoryIter, HistoryOrder, HistoryStream};
+pub(crate) use routes::route_parsers;
 pub use routes::{route_methods, RouteMethod, Routes};
 pub use state::{ClientState, Status};
 

@@ -119,6 +119,18 @@ macro_rules! routes {
             }),*]
         }
 
+        /// Every route's response parser, by request type: whether a response parses as
+        /// the route's output (for the fuzz targets, `crate::fuzz`).
+        #[allow(clippy::type_complexity)]
+        pub(crate) fn route_parsers(
+        ) -> Vec<(&'static str, fn(&http::Response<bytes::Bytes>) -> bool)> {
+            vec![$((
+                stringify!($request),
+                (|response| <$request as crate::http::Request>::parse(response).is_ok())
+                    as fn(&http::Response<bytes::Bytes>) -> bool,
+            )),*]
+        }
+
         /// The route each method's documentation names, with the real one.
         #[cfg(test)]
         fn documented_routes() -> Vec<(&'static str, &'static str, Route)> {

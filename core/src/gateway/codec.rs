@@ -67,12 +67,27 @@ pub enum DecodeError {
     },
 }
 
+/// How deeply arrays and maps may nest in a frame: the limit serde_json applies to JSON,
+/// applied to msgpack too. A deeper frame is a [`DecodeError`], never a stack overflow.
+pub const MAX_NESTING: usize = 128;
+
+/// A msgpack deserializer with the same nesting limit as JSON ([`MAX_NESTING`]); rmp-serde's
+/// own default (1024) is deeper than a debug build's stack allows.
+fn msgpack(bytes: &[u8]) -> rmp_serde::Deserializer<rmp_serde::decode::ReadRefReader<'_, [u8]>> {
+    let mut de = rmp_serde::Deserializer::from_read_ref(bytes);
+    de.set_max_depth(MAX_NESTING);
+    de
+}
+
 /// Decodes one frame into an event.
 ///
 /// Unknown event types decode to [`Event::Unknown`]; a known type with a bad shape is a
 /// [`DecodeError::Malformed`] naming the type. A frame that is not valid JSON / msgpack
 /// (for example a truncated one) is a [`DecodeError::Malformed`] too when its `type`
 /// could still be read, otherwise a [`DecodeError::Syntax`]. Decoding never panics.
+///
+/// Hostile shapes are errors too: arrays and maps nested deeper than [`MAX_NESTING`] (in
+/// either format), and `Bulk` events nested deeper than [`MAX_BULK_NESTING`](super::MAX_BULK_NESTING).
 ///
 /// ```
 /// use stoat_core::gateway::{decode, DecodeError, Event, Format, WsMessage};
@@ -114,7 +129,7 @@ pub fn decode(format: Format, frame: &WsMessage) -> Result<Event, DecodeError> {
                         .map_err(|e| e.to_string())
                 }
                 WsMessage::Binary(bytes) => {
-                    let mut de = rmp_serde::Deserializer::from_read_ref(&bytes[..]);
+                    let mut de = msgpack(bytes);
                     decode_known(&event_type, &mut de).map_err(|e| e.to_string())
                 }
             };
@@ -143,9 +158,8 @@ fn decode_known<'de, D: serde::Deserializer<'de>>(
 fn decode_slow(format: Format, frame: &WsMessage) -> Result<Event, DecodeError> {
     let result = match frame {
         WsMessage::Text(text) => serde_json::from_str::<Event>(text).map_err(|e| e.to_string()),
-        WsMessage::Binary(bytes) => {
-            rmp_serde::from_slice::<Event>(bytes).map_err(|e| e.to_string())
-        }
+        WsMessage::Binary(bytes) => serde::Deserialize::deserialize(&mut msgpack(bytes))
+            .map_err(|e: rmp_serde::decode::Error| e.to_string()),
     };
     result.map_err(|reason| match sniff_type(format, frame) {
         Some(event_type) => {
@@ -171,7 +185,7 @@ fn sniff_type(format: Format, frame: &WsMessage) -> Option<String> {
             let _ = serde::Deserializer::deserialize_map(&mut de, sniffer);
         }
         (Format::Msgpack, WsMessage::Binary(bytes)) => {
-            let mut de = rmp_serde::Deserializer::from_read_ref(&bytes[..]);
+            let mut de = msgpack(bytes);
             let _ = serde::Deserializer::deserialize_map(&mut de, sniffer);
         }
         _ => {}

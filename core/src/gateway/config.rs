@@ -76,7 +76,36 @@ pub struct SessionConfig {
     pub seed: u64,
     /// Commands kept while not connected; the oldest are dropped beyond this.
     pub max_queued_commands: usize,
+    /// The largest gateway message (and frame) the driver accepts, in bytes
+    /// ([`DEFAULT_MAX_MESSAGE_SIZE`], 16 MiB, unless set). Every adapter passes it to
+    /// tungstenite's `WebSocketConfig` as both `max_message_size` and `max_frame_size`, so a
+    /// larger message is refused while it arrives, fragmented or not, without being
+    /// assembled; the driver then reports [`Session::handle_message_too_large`] and the
+    /// session reconnects with growing backoff.
+    ///
+    /// The limit also bounds decoding time, which grows linearly with the frame: measured by
+    /// `core/benches/frame_size.rs` (release build, one core of the CI machine), decoding a
+    /// JSON `Bulk` of messages costs about **12 ms per MiB** (msgpack about 11 ms per MiB),
+    /// so a frame at the default limit costs about **0.2 s** of CPU; a `Ready` about
+    /// 6 ms per MiB. A bigger Ready than the default allows needs a bigger limit; a smaller
+    /// limit bounds the damage a hostile server can do per message.
+    ///
+    /// [`Session::handle_message_too_large`]: super::Session::handle_message_too_large
+    pub max_message_size: usize,
+    /// How long a connection must stay ready before its end counts as a fresh start: the
+    /// reconnect backoff is reset only for a connection that lasted this long after `Ready`
+    /// and did not end with a fault (60 s unless set). A server that closes right after
+    /// authenticating therefore meets a growing backoff, not a reconnect loop.
+    pub stable_connection: Duration,
+    /// Also emit every undecodable frame as an [`Event::InvalidFrame`](super::Event::InvalidFrame)
+    /// on the event stream (off by default; [`Session::invalid_frames`](super::Session::invalid_frames)
+    /// counts them either way).
+    pub invalid_frame_events: bool,
 }
+
+/// The default [`SessionConfig::max_message_size`]: 16 MiB (tungstenite's own default frame
+/// limit; its message limit is 64 MiB).
+pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 16 << 20;
 
 impl SessionConfig {
     /// A configuration with the defaults: JSON, server-default Ready fields, a ping every
@@ -95,7 +124,29 @@ impl SessionConfig {
             max_reconnect_attempts: None,
             seed: 0x5704_7C0D_E5EE_D5ED,
             max_queued_commands: 64,
+            max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
+            stable_connection: Duration::from_secs(60),
+            invalid_frame_events: false,
         }
+    }
+
+    /// Sets the largest message accepted (see [`max_message_size`](Self::max_message_size)).
+    pub fn max_message_size(mut self, bytes: usize) -> Self {
+        self.max_message_size = bytes;
+        self
+    }
+
+    /// Sets how long a connection must stay ready to reset the backoff (see
+    /// [`stable_connection`](Self::stable_connection)).
+    pub fn stable_connection(mut self, after: Duration) -> Self {
+        self.stable_connection = after;
+        self
+    }
+
+    /// Emits undecodable frames as [`Event::InvalidFrame`](super::Event::InvalidFrame) too.
+    pub fn invalid_frame_events(mut self, enabled: bool) -> Self {
+        self.invalid_frame_events = enabled;
+        self
     }
 
     /// Sets the wire format.

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::close::Disconnection;
+use super::codec::DecodeError;
 use crate::auth::Secret;
 use crate::id::{ChannelId, EmojiId, MessageId, RoleId, ServerId, SessionId, UserId, WebhookId};
 use crate::model::{
@@ -82,6 +84,36 @@ pub struct GatewayError {
     pub extra: Box<serde_json::Map<String, serde_json::Value>>,
 }
 
+/// How many `Bulk` events may nest inside each other in one frame. The server nests them
+/// one or two levels at most; a deeper frame is a decode error rather than a deep recursion.
+pub const MAX_BULK_NESTING: u32 = 8;
+
+thread_local! {
+    /// How many `Bulk` payloads the current thread is decoding inside each other.
+    static BULK_DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+fn bulk_events<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Vec<Event>, D::Error> {
+    /// Leaves one level on every exit, errors and panics included.
+    struct Level;
+    impl Drop for Level {
+        fn drop(&mut self) {
+            BULK_DEPTH.with(|depth| depth.set(depth.get().saturating_sub(1)));
+        }
+    }
+    let depth = BULK_DEPTH.with(|depth| {
+        depth.set(depth.get() + 1);
+        depth.get()
+    });
+    let _level = Level;
+    if depth > MAX_BULK_NESTING {
+        return Err(serde::de::Error::custom(format_args!(
+            "Bulk nested deeper than {MAX_BULK_NESTING} levels"
+        )));
+    }
+    Vec::<Event>::deserialize(de)
+}
+
 /// An event whose `type` this version of the library does not know, kept verbatim.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UnknownEvent {
@@ -104,7 +136,9 @@ pub struct UnknownEvent {
 pub enum Event {
     /// Several events at once. [`Session`](super::Session) flattens these, in order.
     Bulk {
-        /// The events, the triggering one last.
+        /// The events, the triggering one last. A `Bulk` inside a `Bulk` is allowed down to
+        /// [`MAX_BULK_NESTING`] levels; deeper is a decode error.
+        #[serde(deserialize_with = "bulk_events")]
         v: Vec<Event>,
     },
     /// Authentication failed (or another gateway error).
@@ -511,6 +545,18 @@ pub enum Event {
         #[serde(default)]
         ended: bool,
     },
+    /// **Synthetic** (never read from the wire): a gateway connection ended. The session
+    /// emits one for every end (a close frame and its code, a lost socket, a refused
+    /// oversized message, a timeout, a failed attempt), saying why and when it reconnects.
+    /// See [`Disconnection`] and [`CloseCode`](super::CloseCode) for what each end means.
+    #[serde(skip)]
+    Disconnected(Box<Disconnection>),
+    /// **Synthetic** (never read from the wire): a frame that could not be decoded and was
+    /// skipped. Emitted only when
+    /// [`SessionConfig::invalid_frame_events`](super::SessionConfig::invalid_frame_events) is
+    /// on; [`Session::invalid_frames`](super::Session::invalid_frames) counts them either way.
+    #[serde(skip)]
+    InvalidFrame(Box<DecodeError>),
     /// An event this version of the library does not know, kept verbatim.
     #[serde(skip)]
     Unknown(UnknownEvent),
@@ -551,10 +597,13 @@ impl<'de> Deserialize<'de> for Event {
 macro_rules! event_type_names {
     ($($variant:ident),* $(,)?) => {
         impl Event {
-            /// The wire `type` name of this event.
+            /// The wire `type` name of this event (synthetic events, which never come from
+            /// the wire, answer their variant name).
             pub fn type_name(&self) -> &str {
                 match self {
                     $( Self::$variant { .. } => stringify!($variant), )*
+                    Self::Disconnected(_) => "Disconnected",
+                    Self::InvalidFrame(_) => "InvalidFrame",
                     Self::Unknown(u) => &u.name,
                 }
             }
@@ -564,8 +613,16 @@ macro_rules! event_type_names {
             pub fn kind(&self) -> EventKind {
                 match self {
                     $( Self::$variant { .. } => EventKind::$variant, )*
+                    Self::Disconnected(_) => EventKind::Disconnected,
+                    Self::InvalidFrame(_) => EventKind::InvalidFrame,
                     Self::Unknown(_) => EventKind::Unknown,
                 }
+            }
+
+            /// Whether the session made this event up rather than reading it from the wire
+            /// ([`Event::Disconnected`], [`Event::InvalidFrame`]).
+            pub fn is_synthetic(&self) -> bool {
+                matches!(self, Self::Disconnected(_) | Self::InvalidFrame(_))
             }
         }
 
@@ -583,16 +640,21 @@ macro_rules! event_type_names {
                 #[doc = concat!("[`Event::", stringify!($variant), "`].")]
                 $variant,
             )*
+            /// [`Event::Disconnected`] (synthetic: a connection ended).
+            Disconnected,
+            /// [`Event::InvalidFrame`] (synthetic: an undecodable frame, when opted in).
+            InvalidFrame,
             /// [`Event::Unknown`]: any event type this library does not know.
             Unknown,
         }
 
         impl EventKind {
-            /// The wire `type` name (`None` for [`EventKind::Unknown`]).
+            /// The wire `type` name (`None` for [`EventKind::Unknown`] and the synthetic
+            /// kinds).
             pub fn type_name(self) -> Option<&'static str> {
                 match self {
                     $( Self::$variant => Some(stringify!($variant)), )*
-                    Self::Unknown => None,
+                    Self::Disconnected | Self::InvalidFrame | Self::Unknown => None,
                 }
             }
         }

@@ -5,6 +5,7 @@
 //! and pulls what to do next from [`Session::poll_output`].
 
 mod backoff;
+mod close;
 mod codec;
 mod command;
 mod config;
@@ -13,8 +14,9 @@ mod session;
 
 pub use crate::model::AuthEvent;
 pub use backoff::Backoff;
-pub use codec::{decode, encode, DecodeError, Format, WsMessage};
+pub use close::{CloseCode, DisconnectCause, Disconnection};
+pub use codec::{decode, encode, DecodeError, Format, WsMessage, MAX_NESTING};
 pub use command::{ClientMessage, Command};
-pub use config::{ReadyField, SessionConfig};
-pub use event::{Event, EventKind, GatewayError, PingData, Ready, UnknownEvent};
+pub use config::{ReadyField, SessionConfig, DEFAULT_MAX_MESSAGE_SIZE};
+pub use event::{Event, EventKind, GatewayError, PingData, Ready, UnknownEvent, MAX_BULK_NESTING};
 pub use session::{CloseReason, Output, Session, SessionState};

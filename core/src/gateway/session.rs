@@ -3,6 +3,7 @@
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
+use super::close::{clip_reason, CloseCode, DisconnectCause, Disconnection};
 use super::codec::{decode, encode, DecodeError, WsMessage};
 use super::command::{ClientMessage, Command};
 use super::config::SessionConfig;
@@ -98,7 +99,10 @@ enum State {
 /// Drive it like this (see the crate examples for a full loop):
 /// 1. call [`start`](Self::start), then drain [`poll_output`](Self::poll_output) after every input;
 /// 2. on [`Output::Connect`] open the socket and report the outcome;
-/// 3. feed every received frame to [`handle_message`](Self::handle_message) and a lost
+/// 3. feed every received frame to [`handle_message`](Self::handle_message), a close frame
+///    to [`handle_closed`](Self::handle_closed) (with its code and reason), a message over
+///    [`SessionConfig::max_message_size`] to
+///    [`handle_message_too_large`](Self::handle_message_too_large), and any other lost
 ///    connection to [`handle_disconnected`](Self::handle_disconnected);
 /// 4. call [`handle_timeout`](Self::handle_timeout) when [`poll_timeout`](Self::poll_timeout)
 ///    passes. A timeout call that is early or spurious does nothing.
@@ -111,8 +115,13 @@ pub struct Session {
     rng: fastrand::Rng,
     next_nonce: u64,
     failed_attempts: u32,
+    /// When the current connection opened and when it became ready.
+    opened_at: Option<Instant>,
+    ready_at: Option<Instant>,
     latency: Option<Duration>,
     connections: u64,
+    /// Frames that could not be decoded, over the session's life.
+    invalid_frames: u64,
     /// The latest instant any input carried: the session's idea of "now" for `send`.
     last_input: Option<Instant>,
     /// Servers subscribed on the current connection, and when.
@@ -136,8 +145,11 @@ impl Session {
             rng,
             next_nonce: 1,
             failed_attempts: 0,
+            opened_at: None,
+            ready_at: None,
             latency: None,
             connections: 0,
+            invalid_frames: 0,
             last_input: None,
             subscriptions: Vec::new(),
         }
@@ -197,6 +209,8 @@ impl Session {
             return;
         }
         self.connections += 1;
+        self.opened_at = Some(now);
+        self.ready_at = None;
         // A new connection starts with no subscriptions on the server side.
         self.subscriptions.clear();
         tracing::debug!(connection = self.connections, "gateway connected");
@@ -219,16 +233,50 @@ impl Session {
         self.last_input = Some(now);
         if matches!(self.state, State::Connecting { .. }) {
             tracing::debug!("gateway connection attempt failed");
-            self.schedule_reconnect(now);
+            self.end_connection(now, DisconnectCause::ConnectFailed, false);
         }
     }
 
-    /// The open connection was lost (closed by the server, a network error, ...).
+    /// The open connection was lost without a close frame (a reset, the end of the stream,
+    /// a read or write error). The official server ends connections this way.
     pub fn handle_disconnected(&mut self, now: Instant) {
         self.last_input = Some(now);
         if matches!(self.state, State::Open { .. } | State::Connecting { .. }) {
             tracing::debug!("gateway connection lost");
-            self.schedule_reconnect(now);
+            self.end_connection(now, DisconnectCause::Lost, false);
+        }
+    }
+
+    /// The server (or a proxy) closed the connection with a close frame carrying `code`
+    /// (`None` if the frame had none) and `reason`. The driver has nothing more to do with the
+    /// socket than finish the closing handshake.
+    ///
+    /// What follows depends on the code (the table is on [`CloseCode`]): the session always
+    /// reports an [`Event::Disconnected`] and reconnects with backoff; a fault code, or any
+    /// close soon after `Ready`, makes that backoff grow instead of starting over.
+    pub fn handle_closed(&mut self, now: Instant, code: Option<CloseCode>, reason: &str) {
+        self.last_input = Some(now);
+        if matches!(self.state, State::Open { .. } | State::Connecting { .. }) {
+            let cause = DisconnectCause::Closed {
+                code,
+                reason: clip_reason(reason),
+            };
+            self.end_connection(now, cause, false);
+        }
+    }
+
+    /// The driver refused an incoming message of (at least) `size` bytes, more than
+    /// [`SessionConfig::max_message_size`] allows, without assembling it. The connection is
+    /// given up ([`Output::Disconnect`]) and the session reconnects; a server that does it
+    /// again meets a growing backoff.
+    pub fn handle_message_too_large(&mut self, now: Instant, size: usize) {
+        self.last_input = Some(now);
+        if matches!(self.state, State::Open { .. }) {
+            let cause = DisconnectCause::MessageTooLarge {
+                size,
+                max: self.config.max_message_size,
+            };
+            self.end_connection(now, cause, true);
         }
     }
 
@@ -241,7 +289,12 @@ impl Session {
         match decode(self.config.format, &message) {
             Ok(event) => self.handle_event(now, event),
             Err(error) => {
+                self.invalid_frames += 1;
                 tracing::warn!(%error, "skipping undecodable gateway frame");
+                if self.config.invalid_frame_events {
+                    self.outputs
+                        .push_back(Output::Event(Event::InvalidFrame(Box::new(error.clone()))));
+                }
                 self.outputs.push_back(Output::InvalidFrame(error));
             }
         }
@@ -253,7 +306,7 @@ impl Session {
         match self.state {
             State::Connecting { deadline } if now >= deadline => {
                 tracing::debug!("gateway connection attempt timed out");
-                self.drop_connection(now);
+                self.end_connection(now, DisconnectCause::HandshakeTimedOut, true);
             }
             State::Backoff { until } if now >= until => self.begin_connect(now),
             State::Open {
@@ -265,10 +318,10 @@ impl Session {
                     .is_some_and(|(_, sent)| now >= sent + self.config.heartbeat_timeout);
                 if handshake_deadline.is_some_and(|d| now >= d) {
                     tracing::debug!("gateway handshake timed out");
-                    self.drop_connection(now);
+                    self.end_connection(now, DisconnectCause::HandshakeTimedOut, true);
                 } else if pong_overdue {
                     tracing::warn!("no pong within the heartbeat timeout; reconnecting");
-                    self.drop_connection(now);
+                    self.end_connection(now, DisconnectCause::HeartbeatTimedOut, true);
                 } else if pending_ping.is_none() && next_ping.is_some_and(|t| now >= t) {
                     self.send_ping(now);
                 }
@@ -336,6 +389,13 @@ impl Session {
         self.connections
     }
 
+    /// How many frames could not be decoded so far (each was also reported as an
+    /// [`Output::InvalidFrame`] and skipped). A count that keeps growing means the server
+    /// speaks something this version of the library does not understand.
+    pub fn invalid_frames(&self) -> u64 {
+        self.invalid_frames
+    }
+
     /// The current state.
     pub fn state(&self) -> SessionState {
         match self.state {
@@ -386,7 +446,10 @@ impl Session {
                     *handshake_deadline = None;
                     next_ping.get_or_insert(now + self.config.heartbeat_interval);
                 }
-                self.failed_attempts = 0;
+                // The backoff is reset only once this connection has proved stable (see
+                // `end_connection`), not here: a server that closes right after `Ready`
+                // must meet a growing delay.
+                self.ready_at.get_or_insert(now);
                 self.outputs.push_back(Output::Event(event));
                 self.flush_commands();
                 return;
@@ -446,34 +509,61 @@ impl Session {
         }
     }
 
-    /// Abandons the current connection (or attempt) and schedules the next one.
-    fn drop_connection(&mut self, now: Instant) {
-        self.outputs.push_back(Output::Disconnect);
-        self.schedule_reconnect(now);
-    }
-
-    fn schedule_reconnect(&mut self, now: Instant) {
-        self.failed_attempts += 1;
-        if self
+    /// Ends the current connection (or attempt) for `cause`: tells the driver to drop it if
+    /// `hang_up`, reports the end to the user, and schedules the next attempt.
+    ///
+    /// The consecutive-failure count (which the backoff grows with) is reset only when the
+    /// connection that ended had been ready for [`SessionConfig::stable_connection`] and the
+    /// end is not a fault; every other end counts as one more failure.
+    fn end_connection(&mut self, now: Instant, cause: DisconnectCause, hang_up: bool) {
+        let uptime = self.opened_at.map_or(Duration::ZERO, |opened| {
+            now.saturating_duration_since(opened)
+        });
+        let after_ready = self.ready_at.is_some();
+        let stable = self.ready_at.is_some_and(|ready| {
+            now.saturating_duration_since(ready) >= self.config.stable_connection
+        });
+        self.opened_at = None;
+        self.ready_at = None;
+        if stable && !cause.is_fault() {
+            self.failed_attempts = 0;
+        }
+        if hang_up {
+            self.outputs.push_back(Output::Disconnect);
+        }
+        self.failed_attempts = self.failed_attempts.saturating_add(1);
+        let exhausted = self
             .config
             .max_reconnect_attempts
-            .is_some_and(|max| self.failed_attempts > max)
-        {
-            self.state = State::Closed;
-            self.outputs
-                .push_back(Output::Closed(CloseReason::ReconnectAttemptsExhausted));
-            return;
+            .is_some_and(|max| self.failed_attempts > max);
+        let delay = (!exhausted).then(|| {
+            self.config
+                .backoff
+                .delay(self.failed_attempts, &mut self.rng)
+        });
+        let disconnection = Disconnection {
+            cause,
+            after_ready,
+            uptime,
+            failures: self.failed_attempts,
+            reconnect_in: delay,
+        };
+        if disconnection.is_fault() {
+            tracing::warn!(%disconnection, "gateway fault");
+        } else {
+            tracing::info!(%disconnection, "gateway disconnected");
         }
-        let delay = self
-            .config
-            .backoff
-            .delay(self.failed_attempts, &mut self.rng);
-        tracing::info!(
-            attempt = self.failed_attempts,
-            ?delay,
-            "gateway reconnect scheduled"
-        );
-        self.state = State::Backoff { until: now + delay };
+        self.outputs
+            .push_back(Output::Event(Event::Disconnected(Box::new(disconnection))));
+        match delay {
+            Some(delay) => self.state = State::Backoff { until: now + delay },
+            None => {
+                self.state = State::Closed;
+                self.queued_commands.clear();
+                self.outputs
+                    .push_back(Output::Closed(CloseReason::ReconnectAttemptsExhausted));
+            }
+        }
     }
 
     fn finish(&mut self, reason: CloseReason) {

@@ -24,6 +24,11 @@ pub struct RetryPolicy {
     pub max_transient_backoff: Duration,
     /// How long one attempt may take before it counts as a (possibly delivered) failure.
     pub request_timeout: Duration,
+    /// The longest wait a server may impose (a 429's `retry_after`, or
+    /// `X-RateLimit-Reset-After`). A 429 asking for longer is not waited for: the call ends at
+    /// once with [`Error::RateLimited`] carrying the server's figure. Bucket resets learned
+    /// from headers are capped at this too (see [`RateLimiter::with_max_wait`]).
+    pub max_rate_limit_wait: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -34,6 +39,7 @@ impl Default for RetryPolicy {
             transient_backoff: Duration::from_millis(500),
             max_transient_backoff: Duration::from_secs(8),
             request_timeout: Duration::from_secs(30),
+            max_rate_limit_wait: crate::ratelimit::DEFAULT_MAX_WAIT,
         }
     }
 }
@@ -64,6 +70,13 @@ impl RetryPolicy {
     /// Sets the time one attempt may take.
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.request_timeout = timeout;
+        self
+    }
+
+    /// Sets the longest server-imposed wait (see
+    /// [`max_rate_limit_wait`](Self::max_rate_limit_wait)).
+    pub fn max_rate_limit_wait(mut self, max_wait: Duration) -> Self {
+        self.max_rate_limit_wait = max_wait;
         self
     }
 
@@ -222,6 +235,17 @@ impl<T> Call<T> {
                     .or(headers.map(|h| h.reset_after))
                     .unwrap_or(crate::ratelimit::WINDOW);
                 limiter.on_rate_limited(&self.request.bucket, retry_after, now);
+                if retry_after > self.policy.max_rate_limit_wait {
+                    // Waiting that long would look like a hang; the caller decides.
+                    tracing::warn!(
+                        ?retry_after,
+                        max = ?self.policy.max_rate_limit_wait,
+                        bucket = self.request.bucket.bucket.name(),
+                        "429 asks for a wait beyond the cap; not retrying"
+                    );
+                    drop(limiter);
+                    return self.finish(Err(Error::RateLimited { retry_after }));
+                }
                 if self.rate_limit_retries < self.policy.max_rate_limit_retries {
                     self.rate_limit_retries += 1;
                     tracing::debug!(
@@ -289,15 +313,22 @@ impl<T> Drop for Call<T> {
     }
 }
 
-/// The 429 body: `{"retry_after": <milliseconds>}`.
+/// The 429 body: `{"retry_after": <milliseconds>}`. A non-negative integer or finite
+/// fraction counts (fractions round up; anything past `u64::MAX` ms saturates); a negative,
+/// non-numeric or missing value gives `None` so the caller falls back to the headers or the
+/// window.
 fn retry_after(body: &[u8]) -> Option<Duration> {
     #[derive(serde::Deserialize)]
     struct RetryAfter {
-        retry_after: u64,
+        retry_after: serde_json::Number,
     }
-    serde_json::from_slice::<RetryAfter>(body)
-        .ok()
-        .map(|r| Duration::from_millis(r.retry_after))
+    let number = serde_json::from_slice::<RetryAfter>(body).ok()?.retry_after;
+    if let Some(ms) = number.as_u64() {
+        return Some(Duration::from_millis(ms));
+    }
+    let ms = number.as_f64().filter(|ms| ms.is_finite() && *ms >= 0.0)?;
+    // `as` saturates at u64::MAX.
+    Some(Duration::from_millis(ms.ceil() as u64))
 }
 
 fn lock(limiter: &Mutex<RateLimiter>) -> MutexGuard<'_, RateLimiter> {

@@ -397,10 +397,12 @@ pub enum Error {
         /// The start of the body.
         body: BodySnippet,
     },
-    /// Still rate limited after the allowed number of retries.
+    /// Still rate limited after the allowed number of retries, or the server asked for a
+    /// wait longer than [`RetryPolicy::max_rate_limit_wait`](super::RetryPolicy::max_rate_limit_wait)
+    /// (then no retry was made).
     #[error("rate limited; retry after {retry_after:?}")]
     RateLimited {
-        /// The wait the server asked for last.
+        /// The wait the server asked for last, exactly as it named it (not capped).
         retry_after: Duration,
     },
     /// A success status with a body that does not match the expected type.

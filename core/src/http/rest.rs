@@ -126,8 +126,14 @@ impl Rest {
         self
     }
 
-    /// Replaces the retry policy.
+    /// Replaces the retry policy. Its
+    /// [`max_rate_limit_wait`](RetryPolicy::max_rate_limit_wait) also caps the shared
+    /// limiter's waits.
     pub fn with_retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.limiter
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .set_max_wait(retry.max_rate_limit_wait);
         self.retry = retry;
         self
     }
@@ -264,6 +270,11 @@ fn header_value(value: &str) -> Result<HeaderValue, Error> {
 /// Parses a final response into `T` or a typed error.
 ///
 /// * 2xx: the body as JSON (an empty body reads as `null`, so `()` accepts 204);
+/// * 2xx with the error body `{"type":"NoEffect",...}`: the official server answers a request
+///   that changed nothing this way, with status 200 (e.g. `DELETE /channels/{id}` on Saved
+///   Messages). It is a success: it reads as an empty body, so a route whose output is `()`
+///   (or an `Option`) succeeds. A route that must return data cannot, and gets
+///   [`Error::Api`] with [`ErrorType::NoEffect`] and the 200 status rather than a decode error;
 /// * an error status with the API's `{"type": ...}` body: [`Error::Api`];
 /// * anything else (Rocket's catcher, HTML, proxies): [`Error::Http`] with a body snippet.
 pub fn parse_response<T: DeserializeOwned>(response: &http::Response<Bytes>) -> Result<T, Error> {
@@ -272,6 +283,8 @@ pub fn parse_response<T: DeserializeOwned>(response: &http::Response<Bytes>) -> 
     if status.is_success() {
         let bytes: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
             b"null"
+        } else if is_no_effect(body) {
+            return serde_json::from_slice(b"null").map_err(|_| parse_error(status, body));
         } else {
             body
         };
@@ -282,6 +295,19 @@ pub fn parse_response<T: DeserializeOwned>(response: &http::Response<Bytes>) -> 
         });
     }
     Err(parse_error(status, body))
+}
+
+/// Whether a success body is the `NoEffect` error shape. Cheap for every other body: a
+/// substring search first, then a parse of the `type` key only.
+fn is_no_effect(body: &[u8]) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Kind<'a> {
+        #[serde(rename = "type", borrow)]
+        kind: std::borrow::Cow<'a, str>,
+    }
+    body.trim_ascii_start().first() == Some(&b'{')
+        && memchr::memmem::find(body, b"\"NoEffect\"").is_some()
+        && serde_json::from_slice::<Kind<'_>>(body).is_ok_and(|k| k.kind == "NoEffect")
 }
 
 /// Turns an error response into the most specific [`Error`].

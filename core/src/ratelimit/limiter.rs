@@ -11,6 +11,11 @@ pub const WINDOW: Duration = Duration::from_secs(10);
 /// Above this many tracked buckets, idle ones are forgotten.
 const PRUNE_THRESHOLD: usize = 1024;
 
+/// The longest wait the limiter accepts from a server by default (see
+/// [`RateLimiter::with_max_wait`]). The server's own windows are 10 s long, so any longer
+/// figure is a fault, and an unbounded one would hang every request behind it.
+pub const DEFAULT_MAX_WAIT: Duration = Duration::from_secs(60);
+
 /// A request's place in its bucket's queue. Get one from [`RateLimiter::enqueue`].
 #[derive(Debug, PartialEq, Eq)]
 pub struct Ticket {
@@ -46,7 +51,9 @@ pub struct RateLimitHeaders {
 }
 
 impl RateLimitHeaders {
-    /// Reads the headers; `None` if any is missing or unparsable.
+    /// Reads the headers; `None` if any is missing or unparsable (negative, fractional,
+    /// out of range or not a number). `reset_after` is kept as the server wrote it, however
+    /// large: the limiter caps what it waits (see [`RateLimiter::with_max_wait`]).
     pub fn from_headers(headers: &http::HeaderMap) -> Option<Self> {
         fn num<T: std::str::FromStr>(headers: &http::HeaderMap, name: &str) -> Option<T> {
             headers.get(name)?.to_str().ok()?.trim().parse().ok()
@@ -117,16 +124,64 @@ impl BucketState {
 /// }
 /// # let _ = three_edits;
 /// ```
-#[derive(Debug, Default)]
+///
+/// Every wait a server names (`X-RateLimit-Reset-After`, a 429's `retry_after`) is capped at
+/// [`max_wait`](Self::max_wait) (60 s unless set), so a hostile or broken server can delay
+/// a bucket but never wedge it.
+#[derive(Debug)]
 pub struct RateLimiter {
     buckets: HashMap<BucketKey, BucketState>,
     next_ticket: u64,
+    max_wait: Duration,
+}
+
+impl Default for RateLimiter {
+    fn default() -> Self {
+        Self {
+            buckets: HashMap::new(),
+            next_ticket: 0,
+            max_wait: DEFAULT_MAX_WAIT,
+        }
+    }
 }
 
 impl RateLimiter {
     /// An empty limiter that knows only the static bucket table.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A limiter that never waits longer than `max_wait` for a bucket, whatever the server
+    /// says ([`DEFAULT_MAX_WAIT`] by default).
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use http::Method;
+    /// use stoat_core::ratelimit::{Acquire, BucketKey, RateLimitHeaders, RateLimiter};
+    ///
+    /// fn hostile_reset(now: Instant) {
+    ///     let mut limiter = RateLimiter::new().with_max_wait(Duration::from_secs(30));
+    ///     let key = BucketKey::resolve(&Method::GET, "/users/@me");
+    ///     let headers = RateLimitHeaders { limit: 20, remaining: 0, reset_after: Duration::from_millis(u64::MAX) };
+    ///     limiter.on_response(&key, headers, now);
+    ///     let ticket = limiter.enqueue(key);
+    ///     assert_eq!(limiter.acquire(&ticket, now), Acquire::Wait(now + Duration::from_secs(30)));
+    /// }
+    /// # let _ = hostile_reset;
+    /// ```
+    pub fn with_max_wait(mut self, max_wait: Duration) -> Self {
+        self.set_max_wait(max_wait);
+        self
+    }
+
+    /// Changes the cap on server-supplied waits (see [`with_max_wait`](Self::with_max_wait)).
+    pub fn set_max_wait(&mut self, max_wait: Duration) {
+        self.max_wait = max_wait;
+    }
+
+    /// The cap on server-supplied waits.
+    pub fn max_wait(&self) -> Duration {
+        self.max_wait
     }
 
     /// Joins the FIFO queue of `key`'s bucket.
@@ -182,13 +237,15 @@ impl RateLimiter {
         state.limit = headers.limit;
         // Requests still in flight are already subtracted locally; never give them back.
         state.remaining = state.remaining.min(headers.remaining);
-        state.reset_at = Some(now + headers.reset_after);
+        state.reset_at = Some(now + headers.reset_after.min(self.max_wait));
         self.prune(now);
     }
 
-    /// A request was rejected with 429; the bucket is empty until `retry_after` has passed.
-    /// The server's word replaces whatever window the limiter assumed.
+    /// A request was rejected with 429; the bucket is empty until `retry_after` (at most
+    /// [`max_wait`](Self::max_wait)) has passed. The server's word replaces whatever window
+    /// the limiter assumed.
     pub fn on_rate_limited(&mut self, key: &BucketKey, retry_after: Duration, now: Instant) {
+        let retry_after = retry_after.min(self.max_wait);
         let state = self
             .buckets
             .entry(key.clone())

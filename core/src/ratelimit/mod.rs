@@ -9,4 +9,4 @@ mod bucket;
 mod limiter;
 
 pub use bucket::{Bucket, BucketKey};
-pub use limiter::{Acquire, RateLimitHeaders, RateLimiter, Ticket, WINDOW};
+pub use limiter::{Acquire, RateLimitHeaders, RateLimiter, Ticket, DEFAULT_MAX_WAIT, WINDOW};

@@ -131,7 +131,7 @@ pub struct EditBot {
     pub public: Option<bool>,
     /// Whether analytics are enabled.
     pub analytics: Option<bool>,
-    /// Interactions endpoint URL.
+    /// Interactions endpoint URL (at most 2048 characters).
     pub interactions_url: Edit<String>,
     /// Generate a new token (sent as `remove: ["Token"]`).
     pub reset_token: bool,
@@ -198,12 +198,18 @@ impl EditBot {
 }
 }
 
+/// The server's limit on a bot's `interactions_url` (`DataEditBot`), in characters.
+const MAX_INTERACTIONS_URL: usize = 2048;
+
 impl Request for EditBot {
     type Output = BotWithUserResponse;
     const ROUTE: Route = Route::api(Method::PATCH, "/bots/{bot_id}");
     fn to_parts(&self) -> Result<RequestParts, ValidationError> {
         if let Some(name) = &self.name {
             validate::username("name", name)?;
+        }
+        if let Edit::Set(url) = &self.interactions_url {
+            validate::chars("interactions_url", url, 0, MAX_INTERACTIONS_URL)?;
         }
         let mut body = JsonBody::<FieldsBot>::new();
         body.opt("name", &self.name)?

@@ -567,7 +567,7 @@ pub struct QueryAuditLogs {
     pub before: Option<AuditLogEntryId>,
     /// Entries newer than this one (`?after=`).
     pub after: Option<AuditLogEntryId>,
-    /// At most this many entries (`?limit=`).
+    /// At most this many entries (`?limit=`, 1–100).
     pub limit: Option<u32>,
 }
 
@@ -616,7 +616,7 @@ impl QueryAuditLogs {
         self
     }
 
-    /// At most `limit` entries.
+    /// At most `limit` entries (1–100; checked when the request is built).
     pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
@@ -629,7 +629,8 @@ impl Request for QueryAuditLogs {
     const ROUTE: Route = Route::api(Method::GET, "/servers/{target}/audit_logs");
     fn to_parts(&self) -> Result<RequestParts, ValidationError> {
         if let Some(limit) = self.limit {
-            validate::range("limit", limit, 1, u32::MAX)?;
+            // The server's page size: 1..=100 (OptionsAuditLogQuery).
+            validate::range("limit", limit, 1, 100)?;
         }
         let mut query = Vec::new();
         if let Some(user) = self.user {

@@ -1,0 +1,12 @@
+#![no_main]
+//! `ratelimit_headers`: see `stoat_core::fuzz::ratelimit_headers` (the virtual clock starts at the process start).
+
+use std::sync::OnceLock;
+use std::time::Instant;
+
+static ORIGIN: OnceLock<Instant> = OnceLock::new();
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    let origin = *ORIGIN.get_or_init(Instant::now);
+    stoat_core::fuzz::ratelimit_headers(origin, data)
+});

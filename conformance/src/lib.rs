@@ -143,6 +143,6 @@ mod server;
 
 pub use server::fixture;
 pub use server::{
-    Actor, Failure, FakeConfig, FakeServer, FixtureIds, NotSent, RecordedRequest, Refused, Service,
-    Stats, DEFAULT_BOT_TOKEN, DEFAULT_USER_TOKEN,
+    Actor, Failure, FakeConfig, FakeServer, FixtureIds, HttpFault, NotSent, OtherOrigin,
+    RecordedRequest, Refused, Service, Stats, DEFAULT_BOT_TOKEN, DEFAULT_USER_TOKEN,
 };

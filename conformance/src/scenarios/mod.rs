@@ -32,11 +32,16 @@ use stoat_core::{Change, Endpoints, Token};
 use crate::{FakeConfig, FakeServer};
 
 mod client_layer;
+mod hostile_http;
 
 pub use client_layer::{
     handlers_converse_without_stalling_the_gateway, sessions_end_the_same_way_everywhere,
     the_gateway_lives_until_the_last_handle, wait_for_sees_events_without_taking_them, KeptHandle,
     Waiting,
+};
+pub use hostile_http::{
+    an_endless_body_stops_at_the_limit, redirects_are_errors_and_never_followed,
+    the_default_body_limit_holds,
 };
 
 /// What a client yielded when asked for its next update.
@@ -1580,6 +1585,9 @@ macro_rules! scenario_suite {
             sessions_end_the_same_way_everywhere,
             the_gateway_lives_until_the_last_handle,
             handlers_converse_without_stalling_the_gateway,
+            an_endless_body_stops_at_the_limit,
+            the_default_body_limit_holds,
+            redirects_are_errors_and_never_followed,
         );
     };
     (@tests $harness:ty; $($name:ident),* $(,)?) => {

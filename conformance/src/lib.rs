@@ -138,8 +138,12 @@
 //!   update touches one).
 //! * Validation messages list length/range parameters in a fixed order.
 
+mod capture;
+pub mod leak;
 pub mod scenarios;
 mod server;
+
+pub use capture::LogCapture;
 
 pub use server::fixture;
 pub use server::{

@@ -138,11 +138,15 @@
 //!   update touches one).
 //! * Validation messages list length/range parameters in a fixed order.
 
+mod capture;
+pub mod leak;
 pub mod scenarios;
 mod server;
 
+pub use capture::LogCapture;
+
 pub use server::fixture;
 pub use server::{
-    Actor, Failure, FakeConfig, FakeServer, FixtureIds, GatewayFault, NotSent, RecordedRequest,
-    Refused, Service, Stats, DEFAULT_BOT_TOKEN, DEFAULT_USER_TOKEN,
+    Actor, Failure, FakeConfig, FakeServer, FixtureIds, GatewayFault, HttpFault, NotSent,
+    OtherOrigin, RecordedRequest, Refused, Service, Stats, DEFAULT_BOT_TOKEN, DEFAULT_USER_TOKEN,
 };

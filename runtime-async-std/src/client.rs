@@ -554,6 +554,7 @@ async fn drive<T>(http: &HttpClient, mut call: Call<T>) -> Result<T, Error> {
             Step::Send(request) => {
                 // Core names how long this attempt may take; past that it counts as failed.
                 let deadline = call.send_deadline();
+                let limit = call.response_body_limit();
                 let expired = async {
                     match deadline {
                         Some(deadline) => {
@@ -563,7 +564,7 @@ async fn drive<T>(http: &HttpClient, mut call: Call<T>) -> Result<T, Error> {
                         None => future::pending().await,
                     }
                 };
-                match future::or(http.send(request), expired).await {
+                match future::or(http.send(request, limit), expired).await {
                     Ok(response) => call.handle_response(Instant::now(), response),
                     Err(error) => call.handle_transport_error(Instant::now(), error),
                 }

@@ -5,6 +5,12 @@
 //! `http::Response<Bytes>` or a [`TransportError`] that says whether the request may have
 //! reached the server. Retrying is core's decision ([`stoat_core::http::Call`]).
 //!
+//! A response body is read up to one byte past the limit core names for the request; a
+//! connection whose body was cut short is closed, never pooled or drained.
+//!
+//! Redirects are not followed (hyper's client connection has no notion of them): a 3xx goes
+//! back to core like any response, and core reports it as an error.
+//!
 //! No task is spawned: a hyper `Connection` is polled by the request that uses it (raced
 //! against the exchange), and while it sits idle in the pool nobody polls it. Before an idle
 //! connection is reused it is polled once, which notices a close the server sent meanwhile.
@@ -19,6 +25,7 @@ use http::header::{HeaderValue, HOST};
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::{self, Connection, SendRequest};
 use smol_hyper::rt::FuturesIo;
+use stoat_core::http::ResponseBody;
 use stoat_core::http::TransportError;
 
 use crate::net::{BoxIo, Connector, Target};
@@ -43,10 +50,12 @@ impl HttpClient {
         }
     }
 
-    /// Sends `request` (absolute URI) and reads the whole response.
+    /// Sends `request` (absolute URI) and reads the response, its body up to one byte past
+    /// `limit`.
     pub(crate) async fn send(
         &self,
         request: http::Request<Bytes>,
+        limit: u64,
     ) -> Result<http::Response<Bytes>, TransportError> {
         let target = Target::from_uri(request.uri()).map_err(TransportError::connect)?;
         let mut request = to_origin_form(request).map_err(TransportError::connect)?;
@@ -54,7 +63,7 @@ impl HttpClient {
         // Idle connections first. One that fails before the request was written is stale;
         // the request comes back and goes to the next connection.
         while let Some(mut connection) = self.checkout(&target).await {
-            match connection.exchange(request).await {
+            match connection.exchange(request, limit).await {
                 Ok(response) => {
                     self.checkin(target, connection);
                     return Ok(response);
@@ -73,7 +82,7 @@ impl HttpClient {
             .open(&target)
             .await
             .map_err(|e| TransportError::connect(format!("connecting to {target}: {e}")))?;
-        match connection.exchange(request).await {
+        match connection.exchange(request, limit).await {
             Ok(response) => {
                 self.checkin(target, connection);
                 Ok(response)
@@ -157,10 +166,12 @@ impl std::fmt::Debug for PooledConnection {
 }
 
 impl PooledConnection {
-    /// Sends `request` and reads the whole response while driving the connection.
+    /// Sends `request` and reads the response (its body up to one byte past `limit`) while
+    /// driving the connection. A connection whose body was not read to the end is closed.
     async fn exchange(
         &mut self,
         request: http::Request<Body>,
+        limit: u64,
     ) -> Result<http::Response<Bytes>, Failure> {
         let Self { sender, connection } = self;
         let exchange =
@@ -174,9 +185,20 @@ impl PooledConnection {
                         None => Failure::Sent(e.into_error()),
                     }
                 })?;
-                let (parts, body) = response.into_parts();
-                let body = body.collect().await.map_err(Failure::Sent)?.to_bytes();
-                Ok(http::Response::from_parts(parts, body))
+                let (parts, mut incoming) = response.into_parts();
+                let mut body = ResponseBody::new(limit);
+                while let Some(frame) = incoming.frame().await {
+                    if let Ok(data) = frame.map_err(Failure::Sent)?.into_data() {
+                        if !body.push(&data) {
+                            break;
+                        }
+                    }
+                }
+                let complete = !body.is_over_limit();
+                Ok((
+                    http::Response::from_parts(parts, body.into_bytes()),
+                    complete,
+                ))
             };
         let drive = async {
             if let Some(driver) = connection.as_mut() {
@@ -188,7 +210,12 @@ impl PooledConnection {
             // The exchange learns of the end through hyper's channels and finishes itself.
             future::pending().await
         };
-        future::or(exchange, drive).await
+        let (response, complete) = future::or(exchange, drive).await?;
+        if !complete {
+            // The rest of the body is still on the wire: this connection is done.
+            *connection = None;
+        }
+        Ok(response)
     }
 }
 

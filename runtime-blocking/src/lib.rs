@@ -83,6 +83,34 @@
 //! certificates; there is no OpenSSL in the dependency tree.
 //! [`ClientBuilder::root_certificates`] trusts a private CA instead (a self-hosted instance).
 //! `http://` and `ws://` URLs work too (for local servers and tests).
+//!
+//! ## Credentials, logs, redirects and response sizes
+//!
+//! * **Logs.** The library's own `tracing` output never contains a token. Its dependencies
+//!   log through the `log` crate, and not as carefully: tungstenite writes every frame it sends at trace level, the gateway's `Authenticate` frame with your token included, and ureq writes request URLs (a webhook token is part of the URL) at debug level and the request headers, `X-Bot-Token` included, at trace level. The default feature
+//!   `safe-logs` therefore sets the `log` crate's static maximum level to `Info`
+//!   (`log/max_level_info` and `log/release_max_level_info`), which compiles those debug and
+//!   trace records out of the whole program, whatever logger (or `tracing-log` bridge) is
+//!   installed. It applies to every crate's `log` records, your own included. To get them
+//!   back, depend on this crate with `default-features = false`, and keep such logs as
+//!   secret as the token itself. (If your program sets another `log/max_level_*` feature,
+//!   the `log` crate refuses to build with two of them: turn `safe-logs` off then.)
+//! * **Redirects.** The API never redirects, so no redirect is followed, and credentials
+//!   never go to another origin: a 3xx answer comes back as [`Error::Redirected`](stoat_core::http::Error::Redirected) (ureq is built with `max_redirects(0)`), with only the origin of its `Location`.
+//! * **Response sizes.** A response body is read up to the limit of
+//!   [`ClientConfig::response_limits`](stoat_core::client::ClientConfig::response_limits)
+//!   (32 MiB by default, set separately for the file server); a longer one ends the call
+//!   with [`Error::BodyTooLarge`](stoat_core::http::Error::BodyTooLarge) and its connection
+//!   is closed, so an endless body costs at most the limit in memory.
+//! * **Errors.** Transport error messages are scrubbed of the request's token and webhook
+//!   token before they reach you (HTTP libraries like to quote the URL).
+
+// `safe-logs` is only worth its name if the `log` crate really compiles debug and trace out.
+#[cfg(feature = "safe-logs")]
+const _: () = assert!(
+    log::STATIC_MAX_LEVEL as usize <= log::LevelFilter::Info as usize,
+    "safe-logs: the log crate's static max level must be Info or lower"
+);
 
 mod client;
 mod driver;

@@ -1,13 +1,13 @@
 //! The HTTP and TLS plumbing: `http::Request<Bytes>` out through ureq, `http::Response<Bytes>`
 //! back, and the rustls configuration for the gateway socket. No protocol knowledge lives here.
 
-use std::io;
+use std::io::{self, Read};
 use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
 use rustls::pki_types::CertificateDer;
-use stoat_core::http::{Call, Error, Step, TransportError};
+use stoat_core::http::{Call, Error, ResponseBody, Step, TransportError};
 
 /// Drives one core [`Call`] to completion on the calling thread: sleeps where core says,
 /// sends what core says (giving up at the call's send deadline), reports what came back.
@@ -17,7 +17,12 @@ pub(crate) fn drive<T>(agent: &ureq::Agent, mut call: Call<T>) -> Result<T, Erro
             Step::Wait(until) => {
                 std::thread::sleep(until.saturating_duration_since(Instant::now()))
             }
-            Step::Send(request) => match send(agent, request, call.send_deadline()) {
+            Step::Send(request) => match send(
+                agent,
+                request,
+                call.send_deadline(),
+                call.response_body_limit(),
+            ) {
                 Ok(response) => call.handle_response(Instant::now(), response),
                 Err(error) => call.handle_transport_error(Instant::now(), error),
             },
@@ -26,12 +31,15 @@ pub(crate) fn drive<T>(agent: &ureq::Agent, mut call: Call<T>) -> Result<T, Erro
     }
 }
 
-/// Sends one request and reads the whole response, whatever its status. Everything, from
-/// resolving the host to the last byte of the body, must be done by `deadline`.
+/// Sends one request and reads the response, whatever its status, its body up to one byte
+/// past `limit` (core decides what a longer body means; the connection is then dropped, not
+/// drained). Everything, from resolving the host to the last byte read, must be done by
+/// `deadline`.
 fn send(
     agent: &ureq::Agent,
     request: http::Request<Bytes>,
     deadline: Option<Instant>,
+    limit: u64,
 ) -> Result<http::Response<Bytes>, TransportError> {
     let (head, body) = request.into_parts();
     let request = http::Request::from_parts(head, &body[..]);
@@ -49,16 +57,28 @@ fn send(
         None => request,
     };
     let response = agent.run(request).map_err(classify)?;
-    let (head, mut body) = response.into_parts();
-    let body = body
-        .with_config()
-        .limit(u64::MAX)
-        .read_to_vec()
-        .map_err(|error| match error {
-            ureq::Error::Timeout(ureq::Timeout::Global) => TransportError::timed_out(),
-            error => TransportError::ambiguous(error.to_string()),
-        })?;
-    Ok(http::Response::from_parts(head, Bytes::from(body)))
+    let (head, body) = response.into_parts();
+    // ureq's own limit is lifted: core's, checked on what is read here, is the one that counts.
+    let mut reader = body.into_with_config().limit(u64::MAX).reader();
+    let mut collected = ResponseBody::new(limit);
+    let mut chunk = vec![0; 16 * 1024];
+    loop {
+        let read = match reader.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(read) => read,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => {
+                return Err(match ureq::Error::from(error) {
+                    ureq::Error::Timeout(ureq::Timeout::Global) => TransportError::timed_out(),
+                    error => TransportError::ambiguous(error.to_string()),
+                })
+            }
+        };
+        if !collected.push(&chunk[..read]) {
+            break;
+        }
+    }
+    Ok(http::Response::from_parts(head, collected.into_bytes()))
 }
 
 /// Only a failure to set the connection up proves the request never left; anything later

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use rustls::pki_types::CertificateDer;
-use stoat_core::http::{Call, Error, Step, TransportError};
+use stoat_core::http::{Call, Error, ResponseBody, Step, TransportError};
 
 /// Drives one core [`Call`] to completion: sleeps where core says, sends what core says
 /// (abandoning it at the call's send deadline), reports what came back.
@@ -16,12 +16,15 @@ pub(crate) async fn drive<T>(http: &reqwest::Client, mut call: Call<T>) -> Resul
         match call.poll(Instant::now()) {
             Step::Wait(until) => tokio::time::sleep_until(until.into()).await,
             Step::Send(request) => {
+                let limit = call.response_body_limit();
                 // Core names how long this attempt may take; past that it counts as failed.
                 let sent = match call.send_deadline() {
-                    Some(deadline) => tokio::time::timeout_at(deadline.into(), send(http, request))
-                        .await
-                        .unwrap_or_else(|_elapsed| Err(TransportError::timed_out())),
-                    None => send(http, request).await,
+                    Some(deadline) => {
+                        tokio::time::timeout_at(deadline.into(), send(http, request, limit))
+                            .await
+                            .unwrap_or_else(|_elapsed| Err(TransportError::timed_out()))
+                    }
+                    None => send(http, request, limit).await,
                 };
                 match sent {
                     Ok(response) => call.handle_response(Instant::now(), response),
@@ -33,13 +36,15 @@ pub(crate) async fn drive<T>(http: &reqwest::Client, mut call: Call<T>) -> Resul
     }
 }
 
-/// Sends one request and reads the whole response, whatever its status.
+/// Sends one request and reads the response, whatever its status, up to one byte past
+/// `limit` (core decides what a longer body means; the connection is dropped, not drained).
 async fn send(
     http: &reqwest::Client,
     request: http::Request<Bytes>,
+    limit: u64,
 ) -> Result<http::Response<Bytes>, TransportError> {
     let request = reqwest::Request::try_from(request)
-        .map_err(|error| TransportError::connect(describe(&error)))?;
+        .map_err(|error| TransportError::connect(describe(&error.without_url())))?;
     let response = http.execute(request).await.map_err(|error| {
         // The URL may hold a webhook token: it never goes into an error message.
         let error = error.without_url();
@@ -55,11 +60,18 @@ async fn send(
     *head.status_mut() = response.status();
     *head.version_mut() = response.version();
     *head.headers_mut() = response.headers().clone();
-    let body = response
-        .bytes()
+    let mut response = response;
+    let mut body = ResponseBody::new(limit);
+    while let Some(chunk) = response
+        .chunk()
         .await
-        .map_err(|error| TransportError::ambiguous(describe(&error.without_url())))?;
-    Ok(head.map(|()| body))
+        .map_err(|error| TransportError::ambiguous(describe(&error.without_url())))?
+    {
+        if !body.push(&chunk) {
+            break;
+        }
+    }
+    Ok(head.map(|()| body.into_bytes()))
 }
 
 /// An error and its sources, joined: reqwest's own message rarely says what went wrong.

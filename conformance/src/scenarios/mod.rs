@@ -34,6 +34,7 @@ use crate::{FakeConfig, FakeServer};
 mod client_layer;
 mod commands;
 mod hostile_gateway;
+mod hostile_http;
 
 pub use client_layer::{
     handlers_converse_without_stalling_the_gateway, sessions_end_the_same_way_everywhere,
@@ -45,6 +46,10 @@ pub use hostile_gateway::{
     close_code_after_ready_is_surfaced_and_backs_off,
     huge_fragmented_message_is_refused_and_backs_off, no_effect_is_a_success,
     repeated_close_after_auth_backs_off,
+};
+pub use hostile_http::{
+    an_endless_body_stops_at_the_limit, redirects_are_errors_and_never_followed,
+    the_default_body_limit_holds,
 };
 
 /// What a client yielded when asked for its next update.
@@ -1601,6 +1606,9 @@ macro_rules! scenario_suite {
             close_code_after_ready_is_surfaced_and_backs_off,
             repeated_close_after_auth_backs_off,
             huge_fragmented_message_is_refused_and_backs_off,
+            an_endless_body_stops_at_the_limit,
+            the_default_body_limit_holds,
+            redirects_are_errors_and_never_followed,
         );
     };
     (@tests $harness:ty; $($name:ident),* $(,)?) => {

@@ -130,3 +130,38 @@ pub enum GatewayFault {
         frame_size: usize,
     },
 }
+
+/// A fault the fake server's HTTP side (REST API and file server) answers a request with
+/// instead of handling it; see
+/// [`FakeServer::fault_next_http_requests`](crate::FakeServer::fault_next_http_requests).
+///
+/// These are the hostile servers a client must survive without unbounded memory or
+/// handing its credentials to someone else.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HttpFault {
+    /// `200 OK` with `content-type: application/json` and a chunked body that never ends
+    /// (64 KiB chunks of spaces, as fast as the client reads), until the client hangs up.
+    /// [`FakeServer::endless_body_bytes_sent`](crate::FakeServer::endless_body_bytes_sent)
+    /// counts what went out.
+    EndlessBody,
+    /// A redirect with `status` (301, 302, 303, 307, 308) whose `Location` is `origin`
+    /// followed by the request's own path and query: a client that follows it sends the
+    /// path (and a webhook token in it) and, if careless, its token headers to `origin`.
+    Redirect {
+        /// The redirect status.
+        status: u16,
+        /// `scheme://host:port` of the other origin.
+        origin: String,
+    },
+}
+
+impl HttpFault {
+    /// A `307 Temporary Redirect` (which keeps the method and body) to `origin`.
+    pub fn redirect_to(origin: impl Into<String>) -> Self {
+        Self::Redirect {
+            status: 307,
+            origin: origin.into().trim_end_matches('/').to_owned(),
+        }
+    }
+}

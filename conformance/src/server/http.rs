@@ -1,10 +1,12 @@
 //! HTTP/1.1 plumbing shared by the REST API and autumn: accept loop, body collection,
 //! response assembly with the real header order, response delay and request recording.
 
+use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -17,29 +19,41 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
+use super::config::HttpFault;
 use super::observe::{RecordedRequest, Service};
 use super::ratelimit::Verdict;
 use super::state::{Shared, State};
 use super::{autumn, rest};
 
-/// A response body that always announces its exact length, so that a `204` can carry
-/// `content-length: 0` like Rocket's (hyper drops it for bodies that are already ended).
-pub(crate) struct WireBody(Option<Bytes>);
+/// A response body. A fixed one always announces its exact length, so that a `204` can
+/// carry `content-length: 0` like Rocket's (hyper drops it for bodies that are already
+/// ended); an endless one ([`HttpFault::EndlessBody`]) has no length and never ends.
+pub(crate) enum WireBody {
+    Fixed(Option<Bytes>),
+    Endless { chunk: Bytes, sent: Arc<AtomicU64> },
+}
 
 impl Body for WireBody {
     type Data = Bytes;
     type Error = Infallible;
 
     fn poll_frame(
-        mut self: Pin<&mut Self>,
+        self: Pin<&mut Self>,
         _: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
-        Poll::Ready(
-            self.0
-                .take()
-                .filter(|b| !b.is_empty())
-                .map(|b| Ok(Frame::data(b))),
-        )
+        match self.get_mut() {
+            WireBody::Fixed(body) => Poll::Ready(
+                body.take()
+                    .filter(|b| !b.is_empty())
+                    .map(|b| Ok(Frame::data(b))),
+            ),
+            // hyper asks for the next frame only once the last one is written, so this goes
+            // exactly as fast as the client reads.
+            WireBody::Endless { chunk, sent } => {
+                sent.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+                Poll::Ready(Some(Ok(Frame::data(chunk.clone()))))
+            }
+        }
     }
 
     fn is_end_stream(&self) -> bool {
@@ -47,7 +61,70 @@ impl Body for WireBody {
     }
 
     fn size_hint(&self) -> SizeHint {
-        SizeHint::with_exact(self.0.as_ref().map_or(0, |b| b.len() as u64))
+        match self {
+            WireBody::Fixed(body) => {
+                SizeHint::with_exact(body.as_ref().map_or(0, |b| b.len() as u64))
+            }
+            WireBody::Endless { .. } => SizeHint::default(),
+        }
+    }
+}
+
+/// Scripted [`HttpFault`]s, and what the endless bodies sent.
+#[derive(Debug, Default)]
+pub(crate) struct HttpFaults {
+    queue: Mutex<VecDeque<HttpFault>>,
+    endless_sent: Arc<AtomicU64>,
+}
+
+impl HttpFaults {
+    fn lock(&self) -> MutexGuard<'_, VecDeque<HttpFault>> {
+        self.queue
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Answers the next `count` HTTP requests with `fault`.
+    pub(crate) fn push(&self, fault: HttpFault, count: usize) {
+        let mut queue = self.lock();
+        for _ in 0..count {
+            queue.push_back(fault.clone());
+        }
+    }
+
+    /// Bytes of endless bodies written to clients so far.
+    pub(crate) fn endless_body_bytes_sent(&self) -> u64 {
+        self.endless_sent.load(Ordering::Relaxed)
+    }
+
+    fn next(&self) -> Option<HttpFault> {
+        self.lock().pop_front()
+    }
+
+    /// The response for `fault`.
+    fn respond(&self, fault: HttpFault, request: &IncomingRequest) -> (u16, Response<WireBody>) {
+        match fault {
+            HttpFault::EndlessBody => {
+                let mut response = Response::new(WireBody::Endless {
+                    chunk: Bytes::from(vec![b' '; 64 * 1024]),
+                    sent: Arc::clone(&self.endless_sent),
+                });
+                response.headers_mut().insert(
+                    http::header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                );
+                (200, response)
+            }
+            HttpFault::Redirect { status, origin } => {
+                let location = match &request.query {
+                    Some(query) => format!("{origin}{}?{query}", request.path),
+                    None => format!("{origin}{}", request.path),
+                };
+                let wire = WireResponse::bare(status, None, Bytes::new())
+                    .with_header("location", location);
+                (status, wire.into_hyper())
+            }
+        }
     }
 }
 
@@ -162,7 +239,7 @@ impl WireResponse {
     }
 
     fn into_hyper(self) -> Response<WireBody> {
-        let mut response = Response::new(WireBody(Some(self.body)));
+        let mut response = Response::new(WireBody::Fixed(Some(self.body)));
         *response.status_mut() =
             StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let headers = response.headers_mut();
@@ -254,6 +331,11 @@ async fn handle(
         too_large,
         peer_ip: peer.ip().to_string(),
     };
+    if let Some(fault) = shared.http_faults.next() {
+        let (status, response) = shared.http_faults.respond(fault, &request);
+        record(&mut shared.lock(), service, &request, status);
+        return response;
+    }
     let now = shared.now_ms();
     let response = match service {
         Service::Autumn => autumn::handle(&shared, &request, now),

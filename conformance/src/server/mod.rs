@@ -2,6 +2,7 @@
 //! of their own, driven from tests through a synchronous control surface.
 
 mod autumn;
+mod canary;
 mod config;
 mod errors;
 mod events;
@@ -30,7 +31,8 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::sync::oneshot;
 
-pub use config::{FakeConfig, GatewayFault, DEFAULT_BOT_TOKEN, DEFAULT_USER_TOKEN};
+pub use canary::OtherOrigin;
+pub use config::{FakeConfig, GatewayFault, HttpFault, DEFAULT_BOT_TOKEN, DEFAULT_USER_TOKEN};
 pub use kit::{Actor, FixtureIds, NotSent, Refused};
 pub use observe::{Failure, RecordedRequest, Service, Stats};
 
@@ -310,6 +312,19 @@ impl FakeServer {
         for _ in 0..count {
             state.failures.push_back(failure.clone());
         }
+    }
+
+    /// Answers the next `count` HTTP requests (REST API or file server, whichever comes
+    /// first) with a hostile [`HttpFault`] instead of handling them: an endless body, or a
+    /// redirect to another origin. They are recorded with the fault's status.
+    pub fn fault_next_http_requests(&self, fault: HttpFault, count: usize) {
+        self.shared.http_faults.push(fault, count);
+    }
+
+    /// Bytes of [`HttpFault::EndlessBody`] bodies written to clients so far: once a client
+    /// gives up on such a body, this stops growing.
+    pub fn endless_body_bytes_sent(&self) -> u64 {
+        self.shared.http_faults.endless_body_bytes_sent()
     }
 
     /// Delays every HTTP response (REST and autumn) by `delay`; zero turns it off.

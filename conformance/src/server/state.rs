@@ -19,6 +19,8 @@ pub(crate) struct Shared {
     started: Instant,
     /// Public URLs of the listeners, for `GET /`.
     pub(crate) urls: Urls,
+    /// Scripted HTTP faults (endless bodies, redirects).
+    pub(crate) http_faults: super::http::HttpFaults,
 }
 
 /// Base URLs of the fake's listeners.
@@ -35,6 +37,7 @@ impl Shared {
             state: Mutex::new(State::new(config)),
             started: Instant::now(),
             urls,
+            http_faults: Default::default(),
         }
     }
 

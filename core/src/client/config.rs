@@ -8,7 +8,7 @@ use crate::cache::{Cache, CacheConfig};
 use crate::endpoints::Endpoints;
 use crate::gateway::SessionConfig;
 use crate::http::routes::FetchInstance;
-use crate::http::{Rest, RetryPolicy};
+use crate::http::{ResponseLimits, Rest, RetryPolicy};
 use crate::model::InstanceInfo;
 
 /// Where to find the instance's services.
@@ -40,6 +40,9 @@ pub struct ClientConfig {
     pub cache: CacheConfig,
     /// REST retry policy.
     pub retry: RetryPolicy,
+    /// How much of a response body is read before the call fails with
+    /// [`Error::BodyTooLarge`](crate::http::Error::BodyTooLarge) (32 MiB by default).
+    pub response_limits: ResponseLimits,
     /// `User-Agent` for REST requests.
     pub user_agent: Option<String>,
     /// Adjusts the gateway session configuration (heartbeat, backoff, format, ...).
@@ -86,6 +89,7 @@ impl ClientConfig {
             discovery: Discovery::Fixed(Endpoints::stoat_chat()),
             cache: CacheConfig::default(),
             retry: RetryPolicy::default(),
+            response_limits: ResponseLimits::default(),
             user_agent: None,
             session: SessionAdjust::default(),
         }
@@ -112,6 +116,12 @@ impl ClientConfig {
     /// Sets the REST retry policy.
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
+        self
+    }
+
+    /// Sets the response body limits.
+    pub fn response_limits(mut self, limits: ResponseLimits) -> Self {
+        self.response_limits = limits;
         self
     }
 
@@ -168,7 +178,9 @@ impl ClientConfig {
 
     /// The REST pipeline for `api_url` (without a file server; see [`rest_for`](Self::rest_for)).
     pub fn rest(&self, api_url: &str) -> Rest {
-        let rest = Rest::new(api_url, Some(self.token.clone())).with_retry_policy(self.retry);
+        let rest = Rest::new(api_url, Some(self.token.clone()))
+            .with_retry_policy(self.retry)
+            .with_response_limits(self.response_limits);
         match &self.user_agent {
             Some(agent) => rest.with_user_agent(agent.clone()),
             None => rest,

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use http::StatusCode;
 
-use super::error::{Error, TransportError, TransportErrorKind};
+use super::error::{redirected, Error, TransportError, TransportErrorKind};
 use super::rest::PreparedRequest;
 use crate::ratelimit::{Acquire, RateLimitHeaders, RateLimiter, Ticket};
 
@@ -204,6 +204,14 @@ impl<T> Call<T> {
         }
     }
 
+    /// The longest response body this call accepts, in bytes: read at most one byte more
+    /// (a [`ResponseBody`](super::ResponseBody) does that), then stop and hand over what
+    /// arrived; [`handle_response`](Self::handle_response) turns a longer body into
+    /// [`Error::BodyTooLarge`].
+    pub fn response_body_limit(&self) -> u64 {
+        self.request.max_response_body
+    }
+
     /// When the request in flight must be abandoned, if one is in flight.
     pub fn send_deadline(&self) -> Option<Instant> {
         match self.state {
@@ -223,6 +231,10 @@ impl<T> Call<T> {
             let mut limiter = lock(&self.limiter);
             if let Some(headers) = headers {
                 limiter.on_response(&self.request.bucket, headers, now);
+            }
+            if let Some(refused) = self.refuse(&response) {
+                drop(limiter);
+                return self.finish(Err(refused));
             }
             if status == StatusCode::TOO_MANY_REQUESTS {
                 // A typed 429 (`InSlowmode`, `DiscriminatorChangeRatelimited`) is not the rate
@@ -274,15 +286,33 @@ impl<T> Call<T> {
     }
 
     /// The last [`Step::Send`] failed below HTTP.
-    pub fn handle_transport_error(&mut self, now: Instant, error: TransportError) {
+    ///
+    /// The message is kept, minus any credential of the request: HTTP libraries like to
+    /// quote the URL (which may hold a webhook token) in their errors.
+    pub fn handle_transport_error(&mut self, now: Instant, mut error: TransportError) {
         if !matches!(self.state, State::InFlight(_)) {
             return;
         }
+        error.message = self.request.redact(&error.message);
         let safe = error.kind == TransportErrorKind::Connect || self.request.idempotent;
         if safe && self.retry_transient(now) {
             return;
         }
         self.finish(Err(Error::Transport(error)));
+    }
+
+    /// What no route accepts: a body over the limit, or a redirect (never followed, as the
+    /// API never sends one and following it could hand credentials to another origin).
+    fn refuse(&self, response: &http::Response<Bytes>) -> Option<Error> {
+        let status = response.status();
+        let limit = self.request.max_response_body;
+        if response.body().len() as u64 > limit {
+            return Some(Error::BodyTooLarge { status, limit });
+        }
+        if status.is_redirection() {
+            return Some(redirected(status, response.headers()));
+        }
+        None
     }
 
     fn finish(&mut self, result: Result<T, Error>) {

@@ -415,6 +415,31 @@ pub enum Error {
         /// The start of the body.
         body: BodySnippet,
     },
+    /// The response body was longer than the limit set for the request (see
+    /// [`ResponseLimits`](super::ResponseLimits)); reading stopped there, so a server that
+    /// sends an endless body costs at most the limit in memory.
+    #[error("response body (HTTP {status}) is over the limit of {limit} bytes")]
+    BodyTooLarge {
+        /// HTTP status of the response.
+        status: StatusCode,
+        /// The limit, in bytes.
+        limit: u64,
+    },
+    /// The server answered with a redirect (3xx). The API never sends one, so none is
+    /// followed: following it could hand the token, or a webhook token in the path, to
+    /// another origin.
+    #[error(
+        "the server redirected (HTTP {status}) to {}; redirects are not followed",
+        location_origin.as_deref().unwrap_or("a location on the same origin")
+    )]
+    Redirected {
+        /// HTTP status (301, 302, 303, 307, 308, ...).
+        status: StatusCode,
+        /// `scheme://host[:port]` of the `Location` header, when it names an absolute URL
+        /// (`None` for a relative or missing one). Only the origin is kept: the path and
+        /// query could hold a secret.
+        location_origin: Option<String>,
+    },
     /// The request could not be built: a user mistake, caught before sending.
     #[error("invalid request: {0}")]
     Validation(#[from] ValidationError),
@@ -442,9 +467,88 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Self::Api(e) => Some(e.status),
-            Self::Http { status, .. } | Self::Decode { status, .. } => Some(*status),
+            Self::Http { status, .. }
+            | Self::Decode { status, .. }
+            | Self::BodyTooLarge { status, .. }
+            | Self::Redirected { status, .. } => Some(*status),
             Self::RateLimited { .. } => Some(StatusCode::TOO_MANY_REQUESTS),
             _ => None,
         }
+    }
+}
+
+/// The origin (`scheme://host[:port]`) of a redirect's `Location`, if it is an absolute URL.
+/// User info, path and query are left out: they can hold credentials.
+pub(crate) fn location_origin(headers: &http::HeaderMap) -> Option<String> {
+    let location = headers.get(http::header::LOCATION)?.to_str().ok()?;
+    let uri: http::Uri = location.trim().parse().ok()?;
+    let scheme = uri.scheme_str()?;
+    let authority = uri.authority()?;
+    Some(match authority.port() {
+        Some(port) => format!("{scheme}://{}:{port}", authority.host()),
+        None => format!("{scheme}://{}", authority.host()),
+    })
+}
+
+/// The error for a redirect response.
+pub(crate) fn redirected(status: StatusCode, headers: &http::HeaderMap) -> Error {
+    Error::Redirected {
+        status,
+        location_origin: location_origin(headers),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(location: &str) -> http::HeaderMap {
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            http::header::LOCATION,
+            http::HeaderValue::from_str(location).unwrap(),
+        );
+        headers
+    }
+
+    #[test]
+    fn a_redirect_keeps_only_the_origin_of_its_location() {
+        let error = redirected(
+            StatusCode::TEMPORARY_REDIRECT,
+            &headers("http://user:pw@127.0.0.1:9999/webhooks/01H/secret-token?x=secret"),
+        );
+        let Error::Redirected {
+            status,
+            location_origin: origin,
+        } = &error
+        else {
+            panic!("{error:?}")
+        };
+        assert_eq!(*status, StatusCode::TEMPORARY_REDIRECT);
+        assert_eq!(origin.as_deref(), Some("http://127.0.0.1:9999"));
+        for text in [error.to_string(), format!("{error:?}")] {
+            assert!(!text.contains("secret"), "{text}");
+            assert!(!text.contains("user") && !text.contains("pw"), "{text}");
+        }
+        assert_eq!(
+            location_origin(&headers("https://evil.example/x")).as_deref(),
+            Some("https://evil.example")
+        );
+        assert_eq!(location_origin(&headers("/relative/secret")), None);
+        assert_eq!(location_origin(&http::HeaderMap::new()), None);
+        assert_eq!(error.status(), Some(StatusCode::TEMPORARY_REDIRECT));
+    }
+
+    #[test]
+    fn an_oversized_body_names_the_limit() {
+        let error = Error::BodyTooLarge {
+            status: StatusCode::OK,
+            limit: 1024,
+        };
+        assert_eq!(
+            error.to_string(),
+            "response body (HTTP 200 OK) is over the limit of 1024 bytes"
+        );
+        assert_eq!(error.status(), Some(StatusCode::OK));
     }
 }

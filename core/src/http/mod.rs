@@ -13,6 +13,7 @@
 //! ```
 
 mod actions;
+mod body;
 mod call;
 mod error;
 mod pending;
@@ -20,6 +21,7 @@ mod request;
 mod rest;
 pub mod routes;
 
+pub use body::{ResponseBody, ResponseLimits, DEFAULT_MAX_RESPONSE_BODY};
 pub use call::{Call, RetryPolicy, Step};
 pub use error::{
     ApiError, BodySnippet, Error, ErrorType, LengthUnit, TransportError, TransportErrorKind,

@@ -8,8 +8,9 @@ use http::header::{HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
 use http::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
+use super::body::ResponseLimits;
 use super::call::{Call, RetryPolicy};
-use super::error::{ApiError, BodySnippet, Error, ErrorType};
+use super::error::{redirected, ApiError, BodySnippet, Error, ErrorType};
 use super::request::{Body, Request, RequestParts, Service};
 use crate::auth::Token;
 use crate::ratelimit::{BucketKey, RateLimiter};
@@ -39,6 +40,9 @@ pub struct PreparedRequest {
     pub bucket: BucketKey,
     /// Whether repeating it after an ambiguous failure is safe.
     pub idempotent: bool,
+    /// The longest response body accepted, in bytes (from the [`ResponseLimits`] of the
+    /// service the request goes to).
+    pub max_response_body: u64,
     /// A secret inside the URI, hidden from display.
     path_secret: Option<crate::auth::Secret>,
 }
@@ -54,6 +58,40 @@ impl PreparedRequest {
             _ => uri,
         }
     }
+
+    /// `text` with every credential of this request (the secret in the path, the values of
+    /// the sensitive headers: token, MFA ticket) replaced by `<redacted>`. Used on error
+    /// messages that come from an HTTP library, which may quote the URL or a header.
+    pub fn redact(&self, text: &str) -> String {
+        let mut text = text.to_owned();
+        let secrets = self
+            .path_secret
+            .iter()
+            .map(|secret| secret.expose().as_bytes())
+            .chain(
+                self.headers
+                    .values()
+                    .filter(|value| value.is_sensitive())
+                    .map(|value| value.as_bytes()),
+            );
+        for secret in secrets {
+            let Ok(secret) = std::str::from_utf8(secret) else {
+                continue;
+            };
+            if secret.is_empty() {
+                continue;
+            }
+            text = text.replace(secret, "<redacted>");
+            // Percent-encoded in a URL, it may look different.
+            let encoded = crate::http::path(&[secret]);
+            if let Some(encoded) = encoded.strip_prefix('/') {
+                if encoded != secret {
+                    text = text.replace(encoded, "<redacted>");
+                }
+            }
+        }
+        text
+    }
 }
 
 impl std::fmt::Debug for PreparedRequest {
@@ -65,6 +103,7 @@ impl std::fmt::Debug for PreparedRequest {
             .field("body_len", &self.body.len())
             .field("bucket", &self.bucket)
             .field("idempotent", &self.idempotent)
+            .field("max_response_body", &self.max_response_body)
             .finish()
     }
 }
@@ -99,6 +138,7 @@ pub struct Rest {
     user_agent: String,
     limiter: Arc<Mutex<RateLimiter>>,
     retry: RetryPolicy,
+    limits: ResponseLimits,
 }
 
 impl Rest {
@@ -111,6 +151,7 @@ impl Rest {
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             limiter: Arc::default(),
             retry: RetryPolicy::default(),
+            limits: ResponseLimits::default(),
         }
     }
 
@@ -136,6 +177,17 @@ impl Rest {
             .set_max_wait(retry.max_rate_limit_wait);
         self.retry = retry;
         self
+    }
+
+    /// Replaces the response body limits.
+    pub fn with_response_limits(mut self, limits: ResponseLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The response body limits.
+    pub fn response_limits(&self) -> ResponseLimits {
+        self.limits
     }
 
     /// The API base URL.
@@ -228,6 +280,10 @@ impl Rest {
             Service::Autumn => BucketKey::resolve_autumn(&method, &path),
         };
         let idempotent = idempotency_key.is_some() || method_is_idempotent(&method);
+        let max_response_body = match service {
+            Service::Api => self.limits.api,
+            Service::Autumn => self.limits.file_server,
+        };
         Ok(PreparedRequest {
             method,
             uri,
@@ -235,6 +291,7 @@ impl Rest {
             body,
             bucket,
             idempotent,
+            max_response_body,
             path_secret,
         })
     }
@@ -275,6 +332,7 @@ fn header_value(value: &str) -> Result<HeaderValue, Error> {
 ///   Messages). It is a success: it reads as an empty body, so a route whose output is `()`
 ///   (or an `Option`) succeeds. A route that must return data cannot, and gets
 ///   [`Error::Api`] with [`ErrorType::NoEffect`] and the 200 status rather than a decode error;
+/// * 3xx: [`Error::Redirected`] (the API never redirects; none is followed);
 /// * an error status with the API's `{"type": ...}` body: [`Error::Api`];
 /// * anything else (Rocket's catcher, HTML, proxies): [`Error::Http`] with a body snippet.
 pub fn parse_response<T: DeserializeOwned>(response: &http::Response<Bytes>) -> Result<T, Error> {
@@ -293,6 +351,9 @@ pub fn parse_response<T: DeserializeOwned>(response: &http::Response<Bytes>) -> 
             message: e.to_string(),
             body: BodySnippet::new(body),
         });
+    }
+    if status.is_redirection() {
+        return Err(redirected(status, response.headers()));
     }
     Err(parse_error(status, body))
 }

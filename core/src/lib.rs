@@ -52,6 +52,7 @@ pub mod cdn;
 pub mod client;
 pub mod commands;
 pub mod endpoints;
+pub mod fanout;
 pub mod gateway;
 pub mod http;
 pub mod id;

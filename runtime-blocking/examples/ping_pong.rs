@@ -60,7 +60,8 @@ fn offline() -> Result<(), Error> {
     println!("STOAT_TOKEN is not set: playing a conversation on the embedded fake server");
     let server = FakeServer::start(FakeConfig::for_tests());
     let endpoints = Endpoints::new(server.api_url(), server.ws_url(), server.autumn_url());
-    let client = Client::connect(ClientConfig::new(Token::bot(server.bot_token())).endpoints(endpoints))?;
+    let client =
+        Client::connect(ClientConfig::new(Token::bot(server.bot_token())).endpoints(endpoints))?;
     let handle = client.handle();
     let bot = std::thread::spawn(move || run_bot(&client).map_err(|e| e.to_string()));
 

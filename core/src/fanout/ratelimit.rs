@@ -251,6 +251,31 @@ impl ScriptCall {
     }
 }
 
+/// What to tell the shared bucket after a response to a request of `key`: its
+/// `X-RateLimit-*` headers, and for a plain 429 (not a typed API error) the
+/// `retry_after` of its body. Empty when the response says nothing about the bucket.
+pub fn after_response(key: &BucketKey, response: &http::Response<bytes::Bytes>) -> Vec<ScriptCall> {
+    let mut calls = Vec::new();
+    let headers = RateLimitHeaders::from_headers(response.headers());
+    if let Some(headers) = headers {
+        calls.push(ScriptCall::response(key, headers));
+    }
+    if response.status() == http::StatusCode::TOO_MANY_REQUESTS {
+        #[derive(serde::Deserialize)]
+        struct RetryAfter {
+            retry_after: u64,
+        }
+        let retry = serde_json::from_slice::<RetryAfter>(response.body())
+            .ok()
+            .map(|r| Duration::from_millis(r.retry_after))
+            .or(headers.map(|h| h.reset_after));
+        if let Some(retry) = retry {
+            calls.push(ScriptCall::rate_limited(key, retry));
+        }
+    }
+    calls
+}
+
 /// The script's answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -397,6 +422,24 @@ mod tests {
             "/attachments/x"
         )));
         assert!(gated(&key));
+    }
+
+    #[test]
+    fn responses_become_script_calls() {
+        let key = BucketKey::resolve(&Method::POST, "/channels/01A/messages");
+        let response = http::Response::builder()
+            .status(429)
+            .header("x-ratelimit-limit", "10")
+            .header("x-ratelimit-remaining", "0")
+            .header("x-ratelimit-reset-after", "800")
+            .body(bytes::Bytes::from_static(br#"{"retry_after":750}"#))
+            .unwrap();
+        let calls = after_response(&key, &response);
+        assert_eq!(calls.len(), 2);
+        assert_eq!(calls[0].args()[4..], ["10", "0", "800"]);
+        assert_eq!(calls[1].args()[4..], ["750"]);
+        let plain = http::Response::new(bytes::Bytes::new());
+        assert!(after_response(&key, &plain).is_empty());
     }
 
     #[test]

@@ -100,6 +100,14 @@ impl Snapshot {
         for message in &self.messages {
             cache.apply(&Event::Message(Box::new(message.clone())));
         }
+        let ready = self.ready();
+        cache.apply(&Event::Ready(Box::new(ready)));
+        cache
+    }
+
+    /// The snapshot's objects as a `Ready` (without its messages): what a worker whose cache
+    /// fell behind the stream applies to catch up, as if the session had reconnected.
+    pub fn ready(&self) -> Ready {
         // Ready names the current user as the one marked as yourself, else the last one.
         let mut users = self.users.clone();
         if let Some(me) = self.current_user {
@@ -108,14 +116,14 @@ impl Snapshot {
                 users.push(user);
             }
         }
-        let mut ready = Ready::default();
-        ready.users = Some(users);
-        ready.servers = Some(self.servers.clone());
-        ready.channels = Some(self.channels.clone());
-        ready.members = Some(self.members.clone());
-        ready.emojis = Some(self.emojis.clone());
-        cache.apply(&Event::Ready(Box::new(ready)));
-        cache
+        Ready {
+            users: Some(users),
+            servers: Some(self.servers.clone()),
+            channels: Some(self.channels.clone()),
+            members: Some(self.members.clone()),
+            emojis: Some(self.emojis.clone()),
+            ..Ready::default()
+        }
     }
 
     /// The JSON document.

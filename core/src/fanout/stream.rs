@@ -276,6 +276,21 @@ impl Tracker {
         Some(delivery)
     }
 
+    /// The next update for the user, if one is ready, without acknowledging anything: for a
+    /// driver that hands updates to another thread and learns through [`ack`](Self::ack)
+    /// when each handler returned.
+    pub fn take_ready(&mut self) -> Option<Delivery> {
+        let delivery = self.ready.pop_front()?;
+        self.handed_out.push(delivery.id);
+        Some(delivery)
+    }
+
+    /// Entries handed out or ready whose handlers have not returned: a worker reads more of
+    /// its share only while this is below its limit, so the group spreads the work.
+    pub fn in_flight(&self) -> usize {
+        self.handed_out.len() + self.ready.len() + self.owned.len()
+    }
+
     /// Marks one handed-out entry as handled (due for acknowledgement) without asking for
     /// the next update. Unknown ids are ignored.
     pub fn ack(&mut self, id: EntryId) {
@@ -589,6 +604,30 @@ mod tests {
         assert!(tracker.next_delivery().is_some());
         tracker.on_share_entry(id(1), Some(&entry(1)));
         assert!(tracker.next_delivery().is_none());
+    }
+
+    #[test]
+    fn take_ready_leaves_the_ack_to_the_caller() {
+        let mut tracker = Tracker::new(None, 0);
+        let mut applied = 0;
+        for n in 1..=2 {
+            tracker.on_share_entry(id(n), Some(&entry(n)));
+        }
+        assert_eq!(tracker.in_flight(), 2);
+        for n in 1..=2 {
+            tracker
+                .on_stream_entry(id(n), Some(&entry(n)), apply_counting(&mut applied))
+                .unwrap();
+        }
+        let first = tracker.take_ready().unwrap();
+        let second = tracker.take_ready().unwrap();
+        assert!(tracker.take_acks().is_empty());
+        assert_eq!(tracker.in_flight(), 2);
+        tracker.ack(second.id);
+        assert_eq!(tracker.take_acks(), vec![second.id]);
+        assert_eq!(tracker.in_flight(), 1);
+        tracker.ack(first.id);
+        assert_eq!(tracker.in_flight(), 0);
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub(crate) fn drive<T>(agent: &ureq::Agent, mut call: Call<T>) -> Result<T, Erro
 
 /// Sends one request and reads the whole response, whatever its status. Everything, from
 /// resolving the host to the last byte of the body, must be done by `deadline`.
-fn send(
+pub(crate) fn send(
     agent: &ureq::Agent,
     request: http::Request<Bytes>,
     deadline: Option<Instant>,

@@ -34,7 +34,7 @@ pub(crate) async fn drive<T>(http: &reqwest::Client, mut call: Call<T>) -> Resul
 }
 
 /// Sends one request and reads the whole response, whatever its status.
-async fn send(
+pub(crate) async fn send(
     http: &reqwest::Client,
     request: http::Request<Bytes>,
 ) -> Result<http::Response<Bytes>, TransportError> {

@@ -42,6 +42,9 @@ pub enum WorkerError {
     /// The snapshot in Redis could not be read.
     #[error("the cache snapshot in redis is unreadable: {0}")]
     Snapshot(#[from] stoat_core::fanout::FormatError),
+    /// The worker could not be set up (TLS, endpoint discovery).
+    #[error("worker setup: {0}")]
+    Setup(String),
     /// The worker was shut down.
     #[error("the worker was shut down")]
     Stopped,

@@ -326,3 +326,173 @@ async fn a_restarted_bridge_resumes_appending() {
     assert!(seqs.len() >= 6, "{seqs:?}");
     assert_eq!(seqs, (1..=seqs.len() as u64).collect::<Vec<_>>());
 }
+
+async fn burst_from(handles: Vec<stoat_tokio::core::client::BoxFuture<'static, usize>>) -> usize {
+    let mut sent = 0;
+    for handle in handles {
+        sent += handle.await;
+    }
+    sent
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_300_sends_from_4_workers_gets_no_429() {
+    use stoat_core::client::Routes;
+    use stoat_core::id::ChannelId;
+
+    let Some(setup) = setup("burst") else { return };
+    let (bridge, _task) = start_bridge(&setup).await;
+    let me = bridge.clone();
+    wait_until("the bridge's Ready", move || {
+        me.with_cache(|c| c.current_user().is_some())
+    });
+    let channel: ChannelId = setup.server.channel_id().parse().unwrap();
+    const PER_WORKER: usize = 75;
+
+    let mut tasks: Vec<stoat_tokio::core::client::BoxFuture<'static, usize>> = Vec::new();
+    // Two tokio workers, each sending all of its messages at once.
+    for name in ["tokio-1", "tokio-2"] {
+        let worker = stoat_tokio::Worker::connect_with(
+            client_config(&setup.server),
+            options(&setup, "bots", name),
+        )
+        .await
+        .unwrap();
+        let handle = worker.handle();
+        let task = tokio::spawn(async move {
+            let _worker = worker;
+            let sends = (0..PER_WORKER).map(|i| {
+                let handle = handle.clone();
+                tokio::spawn(
+                    async move { handle.send_message(channel, format!("{name} {i}")).await },
+                )
+            });
+            let mut ok = 0;
+            for send in sends.collect::<Vec<_>>() {
+                send.await.unwrap().unwrap();
+                ok += 1;
+            }
+            ok
+        });
+        tasks.push(Box::pin(async move { task.await.unwrap() }));
+    }
+    // An async-std worker, sending from 5 tasks.
+    let (config, worker_options) = (
+        client_config(&setup.server),
+        options(&setup, "bots", "async-std"),
+    );
+    let task = std::thread::spawn(move || {
+        async_std::task::block_on(async move {
+            let worker = stoat_async_std::Worker::connect_with(config, worker_options)
+                .await
+                .unwrap();
+            let tasks: Vec<_> = (0..5)
+                .map(|t| {
+                    let handle = worker.handle();
+                    async_std::task::spawn(async move {
+                        for i in 0..PER_WORKER / 5 {
+                            handle
+                                .send_message(channel, format!("async-std {t} {i}"))
+                                .await
+                                .unwrap();
+                        }
+                        PER_WORKER / 5
+                    })
+                })
+                .collect();
+            let mut ok = 0;
+            for task in tasks {
+                ok += task.await;
+            }
+            ok
+        })
+    });
+    tasks.push(Box::pin(async move {
+        tokio::task::spawn_blocking(move || task.join().unwrap())
+            .await
+            .unwrap()
+    }));
+    // A blocking worker, sending from 3 threads.
+    let (config, worker_options) = (
+        client_config(&setup.server),
+        options(&setup, "bots", "blocking"),
+    );
+    let task = std::thread::spawn(move || {
+        let worker = stoat_blocking::Worker::connect_with(config, worker_options).unwrap();
+        let threads: Vec<_> = (0..3)
+            .map(|t| {
+                let handle = worker.handle();
+                std::thread::spawn(move || {
+                    for i in 0..PER_WORKER / 3 {
+                        handle
+                            .send_message(channel, format!("blocking {t} {i}"))
+                            .call()
+                            .unwrap();
+                    }
+                    PER_WORKER / 3
+                })
+            })
+            .collect();
+        threads
+            .into_iter()
+            .map(|t| t.join().unwrap())
+            .sum::<usize>()
+    });
+    tasks.push(Box::pin(async move {
+        tokio::task::spawn_blocking(move || task.join().unwrap())
+            .await
+            .unwrap()
+    }));
+
+    let sent = tokio::time::timeout(Duration::from_secs(120), burst_from(tasks))
+        .await
+        .expect("the burst finished");
+    assert_eq!(sent, 4 * PER_WORKER);
+    assert_eq!(
+        setup
+            .server
+            .channel_messages(setup.server.channel_id())
+            .len(),
+        4 * PER_WORKER
+    );
+    assert_eq!(
+        setup.server.rate_limited_count(),
+        0,
+        "the server answered 429"
+    );
+}
+
+/// The control: four ordinary clients, each with only its own limiter, do get 429s from
+/// the same burst (so the test above can fail).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn four_plain_clients_without_the_shared_limit_do_get_429s() {
+    use stoat_core::client::Routes;
+    use stoat_core::id::ChannelId;
+
+    let server = FakeServer::start(FakeConfig::for_tests());
+    let channel: ChannelId = server.channel_id().parse().unwrap();
+    let mut sends = Vec::new();
+    let mut clients = Vec::new();
+    for c in 0..4 {
+        let client = stoat_tokio::Client::connect(client_config(&server))
+            .await
+            .unwrap();
+        for i in 0..20 {
+            let handle = client.handle();
+            sends.push(tokio::spawn(async move {
+                handle
+                    .send_message(channel, format!("{c} {i}"))
+                    .await
+                    .is_ok()
+            }));
+        }
+        clients.push(client);
+    }
+    for send in sends {
+        send.await.unwrap();
+    }
+    assert!(
+        server.rate_limited_count() > 0,
+        "four separate limiters overran the bucket"
+    );
+}

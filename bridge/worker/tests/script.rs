@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use http::Method;
-use stoat_core::fanout::ratelimit::{ScriptCall, ScriptReply, SharedAcquire, SharedBucket, SCRIPT};
+use stoat_core::fanout::ratelimit::{
+    ScriptCall, ScriptReply, SharedAcquire, SharedBucket, SCRIPT, UNREFINED_POLL,
+};
 use stoat_core::fanout::Keys;
 use stoat_core::ratelimit::{BucketKey, RateLimitHeaders};
 use stoat_worker::testing::{unique_bot, TestRedis};
@@ -73,19 +75,17 @@ fn the_script_is_the_model_on_a_real_redis() {
             }
             // What the script stored is the model's state, field by field.
             let state = model.unwrap();
-            let stored: (u32, u32, i64) = redis::cmd("HMGET")
+            let stored: (u32, u32, i64, u8) = redis::cmd("HMGET")
                 .arg(&key)
                 .arg("limit")
                 .arg("remaining")
                 .arg("reset")
+                .arg("refined")
                 .query(&mut conn)
                 .unwrap();
             let reset = state.reset_at.map_or(-1, |r| r as i64);
-            assert_eq!(
-                stored,
-                (state.limit, state.remaining, reset),
-                "{path} step {step}"
-            );
+            let expected = (state.limit, state.remaining, reset, u8::from(state.refined));
+            assert_eq!(stored, expected, "{path} step {step}");
         }
     }
 }
@@ -111,8 +111,20 @@ fn the_script_uses_the_redis_clock_by_default() {
         SharedAcquire::Ready
     );
     match run(&mut conn, &key, &ScriptCall::acquire(&bucket)).decision {
+        // The window's end is only assumed yet: ask again within the poll interval.
+        SharedAcquire::Wait(wait) => assert_eq!(wait, UNREFINED_POLL),
+        other => panic!("{other:?}"),
+    }
+    // Once a response names the window's end, the wait is the real one (by Redis's clock).
+    let headers = RateLimitHeaders {
+        limit: 2,
+        remaining: 0,
+        reset_after: Duration::from_secs(5),
+    };
+    run(&mut conn, &key, &ScriptCall::response(&bucket, headers));
+    match run(&mut conn, &key, &ScriptCall::acquire(&bucket)).decision {
         SharedAcquire::Wait(wait) => assert!(
-            wait > Duration::from_secs(9) && wait <= Duration::from_secs(10),
+            wait > Duration::from_secs(4) && wait <= Duration::from_secs(5),
             "{wait:?}"
         ),
         other => panic!("{other:?}"),

@@ -24,8 +24,9 @@ use crate::ratelimit::{BucketKey, RateLimitHeaders, WINDOW};
 
 /// The Lua script that keeps one bucket in Redis: [`SharedBucket`] in Lua.
 ///
-/// `KEYS[1]` is the bucket's hash (fields `limit`, `remaining`, `reset`; `reset` is the end
-/// of the running window in milliseconds, `-1` when none runs). `ARGV` is what
+/// `KEYS[1]` is the bucket's hash (fields `limit`, `remaining`, `reset`, `refined`; `reset`
+/// is the end of the running window in milliseconds, `-1` when none runs; `refined` is 1
+/// once a response's headers or a 429 named the window's end, 0 while it is only assumed). `ARGV` is what
 /// [`ScriptCall::args`] builds: the operation (`acquire`, `response`, `limited`), `now` in
 /// milliseconds (empty: the server's `TIME`), the bucket's static limit, the window in
 /// milliseconds, then the operation's values (`response`: limit, remaining, reset-after ms;
@@ -40,19 +41,23 @@ if not now then
   now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 local window = tonumber(ARGV[4])
-local state = redis.call('HMGET', key, 'limit', 'remaining', 'reset')
+local poll = 100
+local state = redis.call('HMGET', key, 'limit', 'remaining', 'reset', 'refined')
 local limit = tonumber(state[1])
 local remaining = tonumber(state[2])
 local reset = tonumber(state[3])
+local refined = tonumber(state[4]) or 0
 if not limit or not remaining or not reset then
   if op == 'response' then limit = tonumber(ARGV[5]) else limit = tonumber(ARGV[3]) end
   remaining = limit
   reset = -1
+  refined = 0
 end
 local function roll()
   if reset < 0 or now >= reset then
     remaining = limit
     reset = -1
+    refined = 0
   end
 end
 local ready = 1
@@ -65,20 +70,23 @@ if op == 'acquire' then
   else
     ready = 0
     if reset < 0 then wait = window else wait = reset - now end
+    if refined == 0 and wait > poll then wait = poll end
   end
 elseif op == 'response' then
   roll()
   limit = tonumber(ARGV[5])
   remaining = math.min(remaining, tonumber(ARGV[6]))
   reset = now + tonumber(ARGV[7])
+  refined = 1
 elseif op == 'limited' then
   remaining = 0
   reset = now + tonumber(ARGV[5])
+  refined = 1
 else
   return redis.error_reply('unknown operation ' .. tostring(op))
 end
 local function int(x) return string.format('%.0f', x) end
-redis.call('HSET', key, 'limit', int(limit), 'remaining', int(remaining), 'reset', int(reset))
+redis.call('HSET', key, 'limit', int(limit), 'remaining', int(remaining), 'reset', int(reset), 'refined', refined)
 local ttl = window
 if reset >= 0 then ttl = reset - now + window end
 if ttl < 1 then ttl = 1 end
@@ -103,6 +111,8 @@ pub struct SharedBucket {
     pub remaining: u32,
     /// End of the running window (`None`: no window runs, the bucket is full).
     pub reset_at: Option<u64>,
+    /// Whether the server named the window's end (headers, a 429) or it is only assumed.
+    pub refined: bool,
 }
 
 /// What [`SharedBucket::acquire`] decided.
@@ -112,6 +122,21 @@ pub enum SharedAcquire {
     Ready,
     /// Ask again after this long.
     Wait(Duration),
+}
+
+/// The longest wait the bucket names while its window's end is only assumed (no response
+/// of the window has told the real one yet): a response in flight is about to refine it,
+/// usually to much sooner, so a waiting request asks again after this rather than sleeping
+/// a whole assumed window. The script has the same number (`local poll = 100`).
+pub const UNREFINED_POLL: Duration = Duration::from_millis(100);
+
+/// When a worker polls its [`Call`](crate::http::Call) again after the call said
+/// `Step::Wait(until)`: at `until`, or sooner if that is far off. The in-process limiter
+/// names the end of a window it may only assume (10 s, until a response's headers say
+/// otherwise), and polling again is free (a spurious poll is a no-op), so a request queued
+/// behind a burst picks up the refined window instead of sleeping the assumed one.
+pub fn recheck_at(until: std::time::Instant, now: std::time::Instant) -> std::time::Instant {
+    until.min(now + UNREFINED_POLL)
 }
 
 fn window_ms() -> u64 {
@@ -129,6 +154,7 @@ impl SharedBucket {
             limit,
             remaining: limit,
             reset_at: None,
+            refined: false,
         }
     }
 
@@ -136,6 +162,7 @@ impl SharedBucket {
         if self.reset_at.is_none_or(|reset| now >= reset) {
             self.remaining = self.limit;
             self.reset_at = None;
+            self.refined = false;
         }
     }
 
@@ -147,8 +174,12 @@ impl SharedBucket {
             self.reset_at.get_or_insert(now + window_ms());
             SharedAcquire::Ready
         } else {
-            let wait = self.reset_at.map_or(window_ms(), |r| r - now);
-            SharedAcquire::Wait(Duration::from_millis(wait))
+            let wait = Duration::from_millis(self.reset_at.map_or(window_ms(), |r| r - now));
+            if self.refined {
+                SharedAcquire::Wait(wait)
+            } else {
+                SharedAcquire::Wait(wait.min(UNREFINED_POLL))
+            }
         }
     }
 
@@ -160,6 +191,7 @@ impl SharedBucket {
         state.limit = headers.limit;
         state.remaining = state.remaining.min(headers.remaining);
         state.reset_at = Some(now + headers.reset_after.as_millis() as u64);
+        state.refined = true;
         state
     }
 
@@ -167,6 +199,7 @@ impl SharedBucket {
     pub fn on_rate_limited(mut self, retry_after: Duration, now: u64) -> Self {
         self.remaining = 0;
         self.reset_at = Some(now + retry_after.as_millis() as u64);
+        self.refined = true;
         self
     }
 
@@ -345,8 +378,14 @@ mod tests {
                         let model = bucket.acquire(now);
                         match (local, model) {
                             (Acquire::Ready, SharedAcquire::Ready) => {}
-                            (Acquire::Wait(until), SharedAcquire::Wait(wait)) => {
+                            // The same window end; before the server named it, the shared
+                            // bucket asks again sooner instead.
+                            (Acquire::Wait(until), SharedAcquire::Wait(wait)) if bucket.refined => {
                                 assert_eq!(until, at + wait, "{path} step {step}")
+                            }
+                            (Acquire::Wait(until), SharedAcquire::Wait(wait)) => {
+                                assert!(wait <= UNREFINED_POLL, "{path} step {step}");
+                                assert!(at + wait <= until, "{path} step {step}");
                             }
                             other => panic!("{path} step {step}: {other:?}"),
                         }
@@ -384,6 +423,14 @@ mod tests {
             granted, 10,
             "the messaging bucket allows 10 per window, not 10 per worker"
         );
+        // The window's end is assumed until a response names it: ask again soon.
+        assert_eq!(bucket.acquire(4_000), SharedAcquire::Wait(UNREFINED_POLL));
+        let headers = RateLimitHeaders {
+            limit: 10,
+            remaining: 0,
+            reset_after: Duration::from_millis(7_000),
+        };
+        let mut bucket = SharedBucket::on_response(Some(bucket), headers, 4_000);
         assert_eq!(
             bucket.acquire(4_000),
             SharedAcquire::Wait(Duration::from_secs(7))
@@ -443,6 +490,15 @@ mod tests {
     }
 
     #[test]
+    fn far_waits_are_rechecked_soon() {
+        let now = Instant::now();
+        let far = now + Duration::from_secs(10);
+        assert_eq!(recheck_at(far, now), now + UNREFINED_POLL);
+        let near = now + Duration::from_millis(30);
+        assert_eq!(recheck_at(near, now), near);
+    }
+
+    #[test]
     fn the_script_is_the_model() {
         // Every branch of the model has its line in the script.
         for needle in [
@@ -453,6 +509,8 @@ mod tests {
             "reset = now + tonumber(ARGV[7])",
             "reset = now + tonumber(ARGV[5])",
             "redis.call('TIME')",
+            "local poll = 100\n",
+            "if refined == 0 and wait > poll then wait = poll end",
         ] {
             assert!(SCRIPT.contains(needle), "{needle}");
         }

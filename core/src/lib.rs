@@ -52,6 +52,7 @@ pub mod cdn;
 pub mod client;
 pub mod commands;
 pub mod endpoints;
+pub mod fanout;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod gateway;

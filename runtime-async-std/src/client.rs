@@ -545,7 +545,7 @@ impl Drop for Waiter {
 
 /// Drives one core [`Call`] to completion: sleeps where core says, sends what core says
 /// (abandoning it at the call's send deadline), reports what came back.
-async fn drive<T>(http: &HttpClient, mut call: Call<T>) -> Result<T, Error> {
+pub(crate) async fn drive<T>(http: &HttpClient, mut call: Call<T>) -> Result<T, Error> {
     loop {
         match call.poll(Instant::now()) {
             Step::Wait(until) => {

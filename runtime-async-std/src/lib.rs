@@ -99,8 +99,12 @@ mod client;
 mod gateway;
 mod http;
 mod net;
+#[cfg(feature = "redis")]
+mod worker;
 
 pub use client::{Client, ClientBuilder, Driver, Handle, Handlers, Waiter};
+#[cfg(feature = "redis")]
+pub use worker::{Worker, WorkerError, WorkerHandle, WorkerOptions, WorkerSink};
 
 /// The protocol core this client drives, re-exported so that one dependency is enough.
 pub use stoat_core as core;

@@ -115,11 +115,15 @@ const _: () = assert!(
 mod client;
 mod driver;
 mod transport;
+#[cfg(feature = "redis")]
+mod worker;
 
 #[cfg(test)]
 mod tests;
 
 pub use client::{Client, ClientBuilder, Events, Handle, Handlers, TimedOut, Waiter};
+#[cfg(feature = "redis")]
+pub use worker::{Worker, WorkerError, WorkerHandle, WorkerOptions, WorkerSink};
 
 /// The protocol core this client drives, re-exported so that one dependency is enough.
 pub use stoat_core as core;

@@ -35,7 +35,7 @@ pub(crate) fn drive<T>(agent: &ureq::Agent, mut call: Call<T>) -> Result<T, Erro
 /// past `limit` (core decides what a longer body means; the connection is then dropped, not
 /// drained). Everything, from resolving the host to the last byte read, must be done by
 /// `deadline`.
-fn send(
+pub(crate) fn send(
     agent: &ureq::Agent,
     request: http::Request<Bytes>,
     deadline: Option<Instant>,

@@ -122,6 +122,8 @@ const _: () = assert!(
 mod client;
 mod driver;
 mod transport;
+#[cfg(feature = "redis")]
+mod worker;
 
 #[cfg(test)]
 mod tests;
@@ -132,6 +134,8 @@ mod tests;
 pub struct ReadmeExamples;
 
 pub use client::{Client, ClientBuilder, Handle, Handlers, Waiter};
+#[cfg(feature = "redis")]
+pub use worker::{Worker, WorkerError, WorkerHandle, WorkerOptions, WorkerSink};
 
 /// The protocol core this client drives, re-exported so that one dependency is enough.
 pub use stoat_core as core;

@@ -38,7 +38,7 @@ pub(crate) async fn drive<T>(http: &reqwest::Client, mut call: Call<T>) -> Resul
 
 /// Sends one request and reads the response, whatever its status, up to one byte past
 /// `limit` (core decides what a longer body means; the connection is dropped, not drained).
-async fn send(
+pub(crate) async fn send(
     http: &reqwest::Client,
     request: http::Request<Bytes>,
     limit: u64,

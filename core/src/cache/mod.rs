@@ -286,6 +286,29 @@ impl Cache {
         self.channels.values()
     }
 
+    /// All cached members.
+    pub fn members(&self) -> impl Iterator<Item = &Member> {
+        self.members.values()
+    }
+
+    /// All cached custom emojis.
+    pub fn emojis(&self) -> impl Iterator<Item = &Emoji> {
+        self.emojis.values()
+    }
+
+    /// All cached messages, channel by channel, each channel's oldest first.
+    pub fn messages(&self) -> impl Iterator<Item = &Message> {
+        self.history
+            .values()
+            .flatten()
+            .filter_map(|id| self.messages.get(id))
+    }
+
+    /// The settings this cache was made with.
+    pub fn config(&self) -> CacheConfig {
+        self.config
+    }
+
     fn keeps(&self, resource: CacheResources) -> bool {
         self.config.resources.contains(resource)
     }

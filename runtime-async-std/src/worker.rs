@@ -1,0 +1,340 @@
+//! Fan-out workers: the client's update stream and handle, fed from a `stoat-bridge` over
+//! Redis Streams (the `redis` feature).
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), stoat_async_std::WorkerError> {
+//! use stoat_async_std::prelude::*;
+//! use stoat_async_std::{ClientConfig, Event, Token, Worker};
+//!
+//! let config = ClientConfig::new(Token::bot("my-bot-token"));
+//! let mut worker = Worker::connect(config, "redis://127.0.0.1:6379/", "bots", "worker-1").await?;
+//! while let Some(update) = worker.next_event().await {
+//!     let update = update?;
+//!     if let Event::Message(message) = &update.event {
+//!         if message.content.as_deref() == Some("!ping") {
+//!             worker.send_message(message.channel, "pong").await.ok();
+//!         }
+//!     }
+//!     // The entry is acknowledged when the next one is asked for.
+//! }
+//! # Ok(()) }
+//! ```
+
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use async_io::Timer;
+use futures_lite::future;
+use stoat_core::cache::Cache;
+use stoat_core::client::standby::{Deliver, WaiterId};
+use stoat_core::client::{AsyncExecutor, BoxFuture, CacheAccess, ClientConfig, Update, WaitError};
+use stoat_core::fanout::ratelimit::{self, SharedAcquire};
+use stoat_core::fanout::EntryId;
+use stoat_core::gateway::Command;
+use stoat_core::http::{Call, Error, Request, Rest, Step, TransportError};
+use stoat_core::model::Timestamp;
+use stoat_core::Endpoints;
+use stoat_worker::{Gate, Pump, PumpEvent};
+pub use stoat_worker::{WorkerError, WorkerOptions};
+
+use crate::http::HttpClient;
+use crate::net::Connector;
+
+/// A `wait_for` waiter's end of its channel, as the worker's reading thread holds it.
+#[derive(Debug)]
+pub struct WorkerSink(async_channel::Sender<Update>);
+
+impl Deliver for WorkerSink {
+    fn deliver(&mut self, update: Update) -> bool {
+        self.0.try_send(update).is_ok()
+    }
+
+    fn is_closed(&self) -> bool {
+        self.0.is_closed()
+    }
+}
+
+/// A fan-out worker: this worker's share of a bridge's events, as [`Update`]s, and a
+/// [`WorkerHandle`] that does everything a [`Handle`](crate::Handle) does.
+///
+/// Work is split by the consumer group: every event reaches exactly one worker of each
+/// group (at least once: see below). Every worker also reads the whole stream, so its
+/// cache, its `wait_for` waiters and its permission checks see every event.
+///
+/// **Acknowledgement.** An update is acknowledged (`XACK`) when the next one is asked for
+/// with [`next_event`](Self::next_event), that is after your handler for it returned. If the
+/// worker dies before, the entry stays pending and another worker of the group claims it
+/// once it has been idle for [`ClaimPolicy::min_idle`](stoat_core::fanout::ClaimPolicy):
+/// delivery is at least once. To handle updates concurrently, take them with
+/// [`next_delivery`](Self::next_delivery) and [`ack`](WorkerHandle::ack) each one yourself.
+#[derive(Debug)]
+pub struct Worker {
+    handle: WorkerHandle,
+    last: Option<EntryId>,
+}
+
+/// Everything a [`Worker`] can do except receive its share. Cheap to clone; `Send + Sync`.
+#[derive(Clone)]
+pub struct WorkerHandle {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    pump: Pump<WorkerSink>,
+    gate: Gate,
+    rest: Rest,
+    http: Arc<HttpClient>,
+    endpoints: Endpoints,
+}
+
+impl fmt::Debug for WorkerHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WorkerHandle")
+            .field("endpoints", &self.inner.endpoints)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Worker {
+    /// Joins consumer `consumer` of `group` on the bridge at `redis_url` (bot `default`);
+    /// `config` gives the token and endpoints for REST.
+    pub async fn connect(
+        config: ClientConfig,
+        redis_url: &str,
+        group: &str,
+        consumer: &str,
+    ) -> Result<Worker, WorkerError> {
+        Self::connect_with(config, WorkerOptions::new(redis_url, group, consumer)).await
+    }
+
+    /// [`connect`](Self::connect) with every option.
+    pub async fn connect_with(
+        config: ClientConfig,
+        options: WorkerOptions,
+    ) -> Result<Worker, WorkerError> {
+        let connector = Connector::new(None).map_err(WorkerError::Setup)?;
+        let http = Arc::new(HttpClient::new(connector));
+        let info = match config.discovery_request() {
+            Some(request) => {
+                let call = config.rest(config.api_url()).call(&request);
+                let call = call.map_err(|e| WorkerError::Setup(e.to_string()))?;
+                let info = crate::client::drive(&http, call).await;
+                Some(info.map_err(|e| WorkerError::Setup(e.to_string()))?)
+            }
+            None => None,
+        };
+        let endpoints = config
+            .resolved_endpoints(info.as_ref())
+            .ok_or_else(|| WorkerError::Setup("unsupported discovery mode".to_owned()))?;
+        let rest = config.rest_for(&endpoints);
+        let gate = Gate::connect(&options.redis_url, options.keys())?;
+        // Connecting and loading the snapshot block: off the executor, on a thread.
+        let (done, started) = async_channel::bounded(1);
+        std::thread::spawn(move || {
+            let _ = done.try_send(Pump::start(options));
+        });
+        let pump = started
+            .recv()
+            .await
+            .map_err(|e| WorkerError::Setup(e.to_string()))??;
+        Ok(Worker {
+            handle: WorkerHandle {
+                inner: Arc::new(Inner {
+                    pump,
+                    gate,
+                    rest,
+                    http,
+                    endpoints,
+                }),
+            },
+            last: None,
+        })
+    }
+
+    /// The next update of this worker's share, after acknowledging the one before.
+    ///
+    /// The cache already holds what the update changed (and maybe later events: read the
+    /// update's [`change`](Update::change) for the state as of the event). `None` after a
+    /// [`shutdown`](WorkerHandle::shutdown); `Err` once if Redis failed, then `None`.
+    pub async fn next_event(&mut self) -> Option<Result<Update, WorkerError>> {
+        if let Some(id) = self.last.take() {
+            self.handle.inner.pump.ack(id);
+        }
+        let (id, update) = match self.next_delivery().await? {
+            Ok(delivery) => delivery,
+            Err(error) => return Some(Err(error)),
+        };
+        self.last = Some(id);
+        Some(Ok(update))
+    }
+
+    /// The next update with its stream entry id, acknowledging nothing: pass the id to
+    /// [`WorkerHandle::ack`] when its handler returned.
+    pub async fn next_delivery(&mut self) -> Option<Result<(EntryId, Update), WorkerError>> {
+        match self.handle.inner.pump.events().recv().await.ok()? {
+            PumpEvent::Update(delivery) => Some(Ok((delivery.id, delivery.update))),
+            PumpEvent::Failed(error) => Some(Err(error)),
+            _ => None,
+        }
+    }
+
+    /// A handle for requests, commands, waiting and cache reads from other tasks.
+    pub fn handle(&self) -> WorkerHandle {
+        self.handle.clone()
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        // The last update's handler is done once the worker is dropped.
+        if let Some(id) = self.last.take() {
+            self.handle.inner.pump.ack(id);
+        }
+    }
+}
+
+impl Deref for Worker {
+    type Target = WorkerHandle;
+    fn deref(&self) -> &WorkerHandle {
+        &self.handle
+    }
+}
+
+impl WorkerHandle {
+    /// Sends a typed request, as [`Handle::execute`](crate::Handle::execute) does, and
+    /// before each attempt spends a unit of the bucket shared by every worker of the bot
+    /// (in Redis), so N workers send no more than one client would.
+    pub fn execute<'a, R: Request + ?Sized>(
+        &'a self,
+        request: &R,
+    ) -> impl std::future::Future<Output = Result<R::Output, Error>> + Send + 'a
+    where
+        R::Output: Send + 'a,
+    {
+        // The request is turned into its call here, so the future does not borrow it.
+        let call = self.inner.rest.call(request);
+        async move { drive(&self.inner.http, &self.inner.gate, call?).await }
+    }
+
+    /// Acknowledges an update taken with [`Worker::next_delivery`].
+    pub fn ack(&self, id: EntryId) {
+        self.inner.pump.ack(id);
+    }
+
+    /// Sends a gateway command (typing, subscriptions) through the bridge's session.
+    pub async fn send_command(&self, command: Command) -> Result<(), WorkerError> {
+        self.inner.gate.send_command(&command).await
+    }
+
+    /// Waits for the first event (of the whole stream, not only this worker's share) that
+    /// satisfies `predicate`, for at most `timeout`. Registered when called, like
+    /// [`Handle::wait_for`](crate::Handle::wait_for).
+    pub fn wait_for(
+        &self,
+        predicate: impl FnMut(&Update) -> bool + Send + 'static,
+        timeout: Duration,
+    ) -> impl std::future::Future<Output = Result<Update, WaitError>> + Send + 'static {
+        let (sender, matches) = async_channel::unbounded();
+        let state = self.inner.pump.state().clone();
+        let id: Result<WaiterId, _> =
+            state.register_waiter(Box::new(predicate), 1, WorkerSink(sender));
+        async move {
+            let id = id.map_err(|_| WaitError::SessionEnded)?;
+            let expired = async {
+                match Instant::now().checked_add(timeout) {
+                    Some(deadline) => {
+                        Timer::at(deadline).await;
+                        Err(())
+                    }
+                    None => future::pending().await,
+                }
+            };
+            let found = future::or(async { Ok(matches.recv().await.ok()) }, expired).await;
+            state.cancel_waiter(id);
+            match found {
+                Ok(Some(update)) => Ok(update),
+                Ok(None) => Err(WaitError::SessionEnded),
+                Err(()) => Err(WaitError::TimedOut {
+                    collected: Vec::new(),
+                }),
+            }
+        }
+    }
+
+    /// Runs `read` with the worker's cache.
+    pub fn with_cache<T>(&self, read: impl FnOnce(&Cache) -> T) -> T {
+        self.inner.pump.state().with_cache(read)
+    }
+
+    /// The service URLs in use.
+    pub fn endpoints(&self) -> &Endpoints {
+        &self.inner.endpoints
+    }
+
+    /// The REST pipeline (credentials, the worker's own limiter).
+    pub fn rest(&self) -> &Rest {
+        &self.inner.rest
+    }
+}
+
+impl CacheAccess for WorkerHandle {
+    fn with_cache<T>(&self, read: impl FnOnce(&Cache) -> T) -> T {
+        self.inner.pump.state().with_cache(read)
+    }
+
+    fn wall_clock(&self) -> Timestamp {
+        SystemTime::now().into()
+    }
+}
+
+impl AsyncExecutor for WorkerHandle {
+    fn execute_owned<R>(&self, request: R) -> BoxFuture<'_, Result<R::Output, Error>>
+    where
+        R: Request + Send + 'static,
+        R::Output: Send + 'static,
+    {
+        Box::pin(self.execute(&request))
+    }
+}
+
+/// The client's `drive` with the shared bucket consulted before each attempt and told
+/// about each response. The attempt's time budget starts after the shared wait.
+async fn drive<T>(http: &HttpClient, gate: &Gate, mut call: Call<T>) -> Result<T, Error> {
+    loop {
+        match call.poll(Instant::now()) {
+            Step::Wait(until) => {
+                Timer::at(ratelimit::recheck_at(until, Instant::now())).await;
+            }
+            Step::Send(request) => {
+                let budget = call
+                    .send_deadline()
+                    .map(|deadline| deadline.saturating_duration_since(Instant::now()));
+                let bucket = call.request().bucket.clone();
+                while let SharedAcquire::Wait(wait) = gate.acquire(&bucket).await {
+                    Timer::after(Gate::bounded_wait(wait)).await;
+                }
+                let expired = async {
+                    match budget {
+                        Some(budget) => {
+                            Timer::after(budget).await;
+                            Err(TransportError::timed_out())
+                        }
+                        None => future::pending().await,
+                    }
+                };
+                let sent =
+                    future::or(http.send(request, call.response_body_limit()), expired).await;
+                match sent {
+                    Ok(response) => {
+                        gate.report(&bucket, &response).await;
+                        call.handle_response(Instant::now(), response);
+                    }
+                    Err(error) => call.handle_transport_error(Instant::now(), error),
+                }
+            }
+            Step::Done(result) => return result,
+        }
+    }
+}

@@ -8,7 +8,8 @@
 //! shared type.
 //!
 //! Tests script it synchronously (push events, inject messages, add users and members, drop
-//! connections, stop answering pings, fail requests, delay responses) and observe what it
+//! connections, stop answering pings, fail requests, delay responses, answer with an endless
+//! body or a redirect to another origin) and observe what it
 //! saw and holds (connections, pings, requests; messages, channels, roles, members, emojis,
 //! webhooks, invites, bans).
 //! It runs on its own thread and tokio runtime, so tests on any runtime can use it.

@@ -430,7 +430,7 @@ pub enum Error {
     /// another origin.
     #[error(
         "the server redirected (HTTP {status}) to {}; redirects are not followed",
-        location_origin.as_deref().unwrap_or("a location on the same origin")
+        location_origin.as_deref().unwrap_or("a relative or missing location")
     )]
     Redirected {
         /// HTTP status (301, 302, 303, 307, 308, ...).

@@ -151,8 +151,18 @@ where
 {
     AsyncCommand::new("help", |ctx: Context<C>, args: HelpArgs| async move {
         let text = ctx.help_text(args.command.as_deref());
-        for part in split_message(&text, MAX_CONTENT_BYTES) {
-            ctx.handle.execute_owned(ctx.say(part)).await?;
+        // The first part answers the request (so the asker can tell it is theirs in a
+        // busy channel); any further parts follow it.
+        for (n, part) in split_message(&text, MAX_CONTENT_BYTES)
+            .into_iter()
+            .enumerate()
+        {
+            let message = if n == 0 {
+                ctx.reply(part)
+            } else {
+                ctx.say(part)
+            };
+            ctx.handle.execute_owned(message).await?;
         }
         Ok(())
     })

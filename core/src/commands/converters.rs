@@ -176,51 +176,95 @@ id! {
 // ----------------------------------------------------------------------------------------
 // Finding things by name.
 
+/// A name something can be found by; with a `tag` (a user's discriminator) it also
+/// matches as `name#tag`.
+#[derive(Clone, Copy)]
+struct Name<'a> {
+    text: &'a str,
+    tag: Option<&'a str>,
+}
+
+/// Up to three names of one item (a member: nickname, username, display name).
+type Names<'a> = [Option<Name<'a>>; 3];
+
+fn one_name(text: &str) -> Names<'_> {
+    [Some(Name { text, tag: None }), None, None]
+}
+
+/// Whether the concatenated `parts` equal `value`, or equal it ignoring case with `fold`.
+/// Compares character by character: nothing is allocated, which matters as every cached
+/// member is tried.
+fn same(parts: &[&str], value: &str, fold: bool) -> bool {
+    if fold {
+        parts
+            .iter()
+            .flat_map(|p| p.chars())
+            .flat_map(char::to_lowercase)
+            .eq(value.chars().flat_map(char::to_lowercase))
+    } else {
+        parts.iter().map(|p| p.len()).sum::<usize>() == value.len()
+            && parts.iter().flat_map(|p| p.bytes()).eq(value.bytes())
+    }
+}
+
+impl Name<'_> {
+    fn matches(self, value: &str, fold: bool) -> bool {
+        same(&[self.text], value, fold)
+            || self
+                .tag
+                .is_some_and(|tag| same(&[self.text, "#", tag], value, fold))
+    }
+}
+
 /// The one item whose names match `value`: exactly first, then ignoring case. Several
 /// matches are an error rather than an arbitrary pick (the cache has no stable order).
-fn unique_by_name<'a, T: 'a>(
+/// `items` lists the candidates (called once per pass).
+fn unique_by_name<'a, T: 'a, I>(
     kind: &'static str,
     value: &str,
-    items: impl IntoIterator<Item = &'a T>,
-    names: impl Fn(&'a T) -> Vec<Cow<'a, str>>,
-) -> Result<&'a T, BadArgument> {
-    let candidates: Vec<(&'a T, Vec<Cow<'a, str>>)> =
-        items.into_iter().map(|item| (item, names(item))).collect();
-    let exact: Vec<&'a T> = candidates
-        .iter()
-        .filter(|(_, names)| names.iter().any(|n| n == value))
-        .map(|(item, _)| *item)
-        .collect();
-    let found = if exact.is_empty() {
-        let lower = value.to_lowercase();
-        candidates
-            .iter()
-            .filter(|(_, names)| names.iter().any(|n| n.to_lowercase() == lower))
-            .map(|(item, _)| *item)
-            .collect()
-    } else {
-        exact
+    items: impl Fn() -> I,
+    names: impl Fn(&'a T) -> Names<'a>,
+) -> Result<&'a T, BadArgument>
+where
+    I: Iterator<Item = &'a T>,
+{
+    let find = |fold: bool| {
+        let mut first = None;
+        let mut count = 0;
+        for item in items() {
+            if names(item).iter().flatten().any(|n| n.matches(value, fold)) {
+                count += 1;
+                first.get_or_insert(item);
+            }
+        }
+        (first, count)
     };
-    match found.as_slice() {
-        [one] => Ok(one),
-        [] => Err(BadArgument::not_found(kind, value)),
-        many => Err(BadArgument::Ambiguous {
+    let (first, count) = match find(false) {
+        (None, _) => find(true),
+        exact => exact,
+    };
+    match (first, count) {
+        (Some(one), 1) => Ok(one),
+        (None, _) => Err(BadArgument::not_found(kind, value)),
+        (Some(_), many) => Err(BadArgument::Ambiguous {
             kind,
             value: shown(value),
-            count: many.len(),
+            count: many,
         }),
     }
 }
 
-fn user_names(user: &User) -> Vec<Cow<'_, str>> {
-    let mut names = vec![
-        Cow::Borrowed(user.username.as_str()),
-        Cow::Owned(format!("{}#{}", user.username, user.discriminator)),
-    ];
-    if let Some(display) = &user.display_name {
-        names.push(Cow::Borrowed(display));
-    }
-    names
+fn user_names(user: &User) -> Names<'_> {
+    [
+        Some(Name {
+            text: &user.username,
+            tag: Some(&user.discriminator),
+        }),
+        user.display_name
+            .as_deref()
+            .map(|text| Name { text, tag: None }),
+        None,
+    ]
 }
 
 impl Convert for User {
@@ -235,7 +279,7 @@ impl Convert for User {
             };
         }
         let name = word.strip_prefix('@').unwrap_or(word);
-        unique_by_name("user", name, ctx.cache.users(), user_names)
+        unique_by_name("user", name, || ctx.cache.users(), user_names)
             .cloned()
             .into()
     }
@@ -267,16 +311,20 @@ impl Convert for Member {
             };
         }
         let name = word.strip_prefix('@').unwrap_or(word);
-        unique_by_name("member", name, ctx.cache.server_members(server), |member| {
-            let mut names = Vec::new();
-            if let Some(nickname) = &member.nickname {
-                names.push(Cow::Borrowed(nickname.as_str()));
-            }
-            if let Some(user) = ctx.cache.user(member.id.user) {
-                names.extend(user_names(user));
-            }
-            names
-        })
+        unique_by_name(
+            "member",
+            name,
+            || ctx.cache.server_members(server),
+            |member| {
+                let [username, display, _] =
+                    ctx.cache.user(member.id.user).map_or([None; 3], user_names);
+                let nickname = member
+                    .nickname
+                    .as_deref()
+                    .map(|text| Name { text, tag: None });
+                [nickname, username, display]
+            },
+        )
         .cloned()
         .into()
     }
@@ -354,12 +402,13 @@ fn convert_channel(
         return Conversion::err(BadArgument::NotInServer { kind: filter.kind });
     };
     let name = word.strip_prefix('#').unwrap_or(word);
-    let channels = ctx
-        .cache
-        .channels()
-        .filter(move |c| c.server() == Some(server) && (filter.accepts)(c));
+    let channels = || {
+        ctx.cache
+            .channels()
+            .filter(move |c| c.server() == Some(server) && (filter.accepts)(c))
+    };
     unique_by_name(filter.kind, name, channels, |c| {
-        c.name().map(Cow::Borrowed).into_iter().collect()
+        [c.name().map(|text| Name { text, tag: None }), None, None]
     })
     .cloned()
     .into()
@@ -444,9 +493,12 @@ fn find_category(server: &crate::model::Server, word: &str) -> Result<Category, 
     if let Some(category) = categories.iter().find(|c| c.id.as_str() == word) {
         return Ok(category.clone());
     }
-    unique_by_name("category", word, categories.iter(), |c| {
-        vec![Cow::Borrowed(c.title.as_str())]
-    })
+    unique_by_name(
+        "category",
+        word,
+        || categories.iter(),
+        |c| one_name(&c.title),
+    )
     .cloned()
 }
 
@@ -490,9 +542,12 @@ fn find_role(server: &crate::model::Server, word: &str) -> Result<Role, BadArgum
             .cloned()
             .ok_or_else(|| BadArgument::not_found("role", word));
     }
-    unique_by_name("role", word, server.roles.values(), |r| {
-        vec![Cow::Borrowed(r.name.as_str())]
-    })
+    unique_by_name(
+        "role",
+        word,
+        || server.roles.values(),
+        |r| one_name(&r.name),
+    )
     .cloned()
 }
 
@@ -555,11 +610,9 @@ impl Convert for Emoji {
             Ok(Fetched::Emoji(emoji)) => Conversion::ok(*emoji),
             Ok(Fetched::Emojis(emojis)) => {
                 let name = unwrap_mention(word, ":", ":");
-                unique_by_name("emoji", name, emojis.iter(), |e| {
-                    vec![Cow::Borrowed(e.name.as_str())]
-                })
-                .cloned()
-                .into()
+                unique_by_name("emoji", name, || emojis.iter(), |e| one_name(&e.name))
+                    .cloned()
+                    .into()
             }
             Ok(_) => Conversion::err(BadArgument::not_found("emoji", word)),
             Err(error) => Conversion::err(BadArgument::from_fetch("emoji", word, error)),

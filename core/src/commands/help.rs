@@ -1,6 +1,7 @@
 //! The default `help` command's text.
 //!
-//! `help` lists the commands the author may run (grouped by gear, hidden ones left out; a
+//! The default `help` answers with a reply to the request (further messages follow it
+//! when the text is over the size limit). `help` lists the commands the author may run (grouped by gear, hidden ones left out; a
 //! group without a body of its own only when the author may run one of its subcommands);
 //! `help <command>` (or `help <group> <subcommand>`) shows one command's usage, description,
 //! aliases and subcommands. Replace it by removing the `help` command and adding your own;

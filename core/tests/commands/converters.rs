@@ -206,6 +206,17 @@ fn users_by_mention_id_or_name() {
         "display names match"
     );
     assert_eq!(ok::<User>(GENERAL, "twin#0002").id, id(TWIN_B));
+    assert_eq!(ok::<User>(GENERAL, "TWIN#0002").id, id(TWIN_B));
+    assert_eq!(ok::<Member>(GENERAL, "twin#0001").id.user, id(TWIN_A));
+    for near in ["twin#00021", "twin#", "twin0002", "#0002"] {
+        assert!(
+            matches!(
+                bad::<User>(GENERAL, near),
+                BadArgument::NotFound { kind: "user", .. }
+            ),
+            "{near}"
+        );
+    }
     match bad::<User>(GENERAL, "twin") {
         BadArgument::Ambiguous {
             kind: "user",

@@ -473,13 +473,23 @@ fn the_default_help() {
     let handle = Handle::new();
     let commands = bot();
     let update = handle.say(GENERAL, ALICE, "!help");
+    let Event::Message(asked) = &update.event else {
+        unreachable!()
+    };
     assert_eq!(
         commands.process(&handle, &update, t0()),
         Outcome::Completed {
             command: "help".into()
         }
     );
-    let list = handle.replies().join("\n");
+    let sent = handle.take_sent();
+    assert_eq!(
+        sent[0].body["replies"],
+        json!([{"id": asked.id.to_string(), "mention": false}]),
+        "help answers the request"
+    );
+    let list: Vec<_> = sent.iter().filter_map(|s| s.content()).collect();
+    let list = list.join("\n");
     for line in [
         "`!kick <member> [reason...]` — Kicks a member.",
         "`!purge <count>` — Deletes recent messages.",

@@ -247,7 +247,14 @@ fn the_default_help_on_async() {
     let handle = Handle::new();
     let update = handle.say(GENERAL, ALICE, "!help");
     block_on(bot::<Handle>().process(&handle, &update, Instant::now()));
-    let text = handle.replies().join("\n");
+    let sent = handle.take_sent();
+    assert_eq!(
+        sent[0].body["replies"][0]["mention"],
+        json!(false),
+        "a reply"
+    );
+    let text: Vec<_> = sent.iter().filter_map(|s| s.content()).collect();
+    let text = text.join("\n");
     assert!(text.contains("**Roles**\n`!role <subcommand>`"), "{text}");
     assert!(text.contains("`!kick <member> [reason...]`"), "{text}");
 }

@@ -271,7 +271,7 @@ async fn a_restarted_bridge_resumes_appending() {
     let channel = setup.server.channel_id();
     setup.server.inject_user_message(channel, "before");
     let mut contents = Vec::new();
-    while contents.len() < 1 {
+    while contents.is_empty() {
         let update = tokio::time::timeout(WAIT, worker.next_event())
             .await
             .unwrap()

@@ -156,8 +156,9 @@ impl Worker {
     /// The next update of this worker's share, after acknowledging the one before.
     ///
     /// The cache already holds what the update changed (and maybe later events: read the
-    /// update's [`change`](Update::change) for the state as of the event). `None` after a
-    /// [`shutdown`](WorkerHandle::shutdown); `Err` once if Redis failed, then `None`.
+    /// update's [`change`](Update::change) for the state as of the event). If Redis fails,
+    /// one `Err` says why, then `None`. Dropping the worker (and its handles) stops it;
+    /// what it read but did not hand over stays pending for the group's other workers.
     pub async fn next_event(&mut self) -> Option<Result<Update, WorkerError>> {
         if let Some(id) = self.last.take() {
             self.handle.inner.pump.ack(id);

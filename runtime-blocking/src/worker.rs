@@ -141,7 +141,8 @@ impl Worker {
     }
 
     /// The next update of this worker's share, after acknowledging the one before; blocks
-    /// until there is one. `None` after a shutdown; `Err` once if Redis failed, then `None`.
+    /// until there is one. If Redis fails, one `Err` says why, then `None`. Dropping the
+    /// worker (and its handles) stops it; what it read but did not hand over stays pending.
     pub fn next_event(&mut self) -> Option<Result<Update, WorkerError>> {
         if let Some(id) = self.last.take() {
             self.handle.inner.pump.ack(id);

@@ -127,8 +127,8 @@ impl BridgeState {
         self.last_snapshot.map(|at| at + self.snapshot_interval)
     }
 
-    /// The snapshot of `cache` as of the last append; call [`snapshot_written`]
-    /// (Self::snapshot_written) once it is stored.
+    /// The snapshot of `cache` as of the last append; call
+    /// [`snapshot_written`](Self::snapshot_written) once it is stored.
     pub fn snapshot(&self, cache: &Cache) -> Snapshot {
         Snapshot::capture(cache, self.seq, self.last_id)
     }

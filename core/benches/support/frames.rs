@@ -79,7 +79,11 @@ fn thumbhash(out: &mut String, rng: &mut Rng) {
 
 /// A `File` object: an avatar, icon or attachment, with metadata.
 fn file(out: &mut String, rng: &mut Rng, n: u32, tag: &str) {
-    let kind = if tag == "attachments" { rng.below(4) } else { 0 };
+    let kind = if tag == "attachments" {
+        rng.below(4)
+    } else {
+        0
+    };
     let (metadata, content_type, filename) = match kind {
         0 | 1 => {
             let mut m = String::new();
@@ -103,7 +107,11 @@ fn file(out: &mut String, rng: &mut Rng, n: u32, tag: &str) {
             "video/mp4",
             "clip.mp4",
         ),
-        _ => (r#"{"type":"File"}"#.to_owned(), "application/pdf", "notes.pdf"),
+        _ => (
+            r#"{"type":"File"}"#.to_owned(),
+            "application/pdf",
+            "notes.pdf",
+        ),
     };
     write!(
         out,
@@ -135,7 +143,12 @@ fn user(out: &mut String, n: u32, online: bool) {
         out.push_str(r#","status":{"text":"working on something","presence":"Online"}"#);
     }
     if n % 50 == 0 {
-        write!(out, r#","badges":256,"bot":{{"owner":"{}"}}"#, id(USER, n + 1)).unwrap();
+        write!(
+            out,
+            r#","badges":256,"bot":{{"owner":"{}"}}"#,
+            id(USER, n + 1)
+        )
+        .unwrap();
     }
     write!(out, r#","relationship":"None","online":{online}}}"#).unwrap();
 }
@@ -195,8 +208,8 @@ fn embed(out: &mut String, rng: &mut Rng) {
 }
 
 const WORDS: &[&str] = &[
-    "hello", "there", "anyone", "seen", "the", "new", "release", "it", "works", "for", "me",
-    "now", "thanks", "lol", "what", "about", "tomorrow", "meeting", "sure", "ok",
+    "hello", "there", "anyone", "seen", "the", "new", "release", "it", "works", "for", "me", "now",
+    "thanks", "lol", "what", "about", "tomorrow", "meeting", "sure", "ok",
 ];
 
 struct Mix {
@@ -398,7 +411,7 @@ impl Mix {
 /// of several events (about 1 in 25 frames).
 pub fn frame_mix(count: usize) -> Vec<String> {
     let mut mix = Mix {
-        rng: Rng::new(0x5701_A7),
+        rng: Rng::new(0x0057_01A7),
         messages: 0,
         sent: Vec::new(),
     };
@@ -483,7 +496,12 @@ pub fn large_ready() -> String {
             out.push_str(r#","icon":"#);
             file(&mut out, &mut rng, 3_000_000 + s, "icons");
         }
-        write!(out, r#","flags":0,"approximate_member_count":{}}}"#, 10 + rng.below(5000)).unwrap();
+        write!(
+            out,
+            r#","flags":0,"approximate_member_count":{}}}"#,
+            10 + rng.below(5000)
+        )
+        .unwrap();
     }
     out.push_str(r#"],"channels":["#);
     for c in 0..READY_SERVERS * CHANNELS_PER_SERVER {

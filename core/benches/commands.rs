@@ -144,7 +144,7 @@ fn message(author: &str, content: &str) -> Message {
     }))
     .expect("a valid message");
     match event {
-        Event::Message(message) => *message,
+        Event::Message(message) => std::sync::Arc::unwrap_or_clone(message),
         _ => unreachable!(),
     }
 }

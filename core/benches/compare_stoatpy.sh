@@ -15,7 +15,7 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 py=$("$venv/bin/python" core/benches/stoatpy.py "$frames")
 
-cargo bench -q -p stoat-core --bench core -- --warm-up-time 1 --measurement-time 5 \
+STOAT_BENCH_SUMMARY=0 cargo bench -q -p stoat-core --bench core -- --warm-up-time 1 --measurement-time 5 \
   'gateway_ingest/decode_message_json$|large_ready/decode$' >/dev/null
 
 median() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['median']['point_estimate']/1e9)" "$1"; }
@@ -26,7 +26,7 @@ python3 - "$py" "$rust_message" "$rust_ready" <<'PY'
 import json, sys
 py = json.loads(sys.argv[1])
 rows = [("Message event", float(sys.argv[2]), py["decode_message"]),
-        ("Ready (2000 users, 2000 channels)", float(sys.argv[3]), py["decode_large_ready"])]
+        ("Ready (50k users, 20k channels, 1k servers)", float(sys.argv[3]), py["decode_large_ready"])]
 print(f"stoat.py {py['stoat.py']} vs stoat-core, same bytes, median per frame (JSON text -> event object)")
 print(f"{'frame':<36}{'stoat-core':>14}{'stoat.py':>14}{'ratio':>10}")
 for name, rust, python in rows:

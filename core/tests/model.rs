@@ -257,8 +257,10 @@ fn member_voice_flags_default_to_true() {
 fn malformed_events_say_what_is_wrong() {
     let frame = r#"{"type":"MessageUpdate","id":"01M7YT7CBWRVS33BBAYKMERZ5N","data":{}}"#;
     let error = decode(Format::Json, &WsMessage::Text(frame.into())).unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "malformed MessageUpdate event: missing field `channel`"
+    // Streaming decoders add where in the frame it went wrong.
+    let message = error.to_string();
+    assert!(
+        message.starts_with("malformed MessageUpdate event: missing field `channel`"),
+        "{message}"
     );
 }

@@ -1,24 +1,35 @@
 //! How each event changes the cache.
 
-use std::collections::HashMap;
 use std::hash::Hash;
+use std::sync::Arc;
+
+use super::hash::IdMap;
 
 use super::{Cache, CacheResources, Change};
 use crate::gateway::Event;
 use crate::id::{ChannelId, ServerId};
-use crate::model::{Channel, MemberId, Server};
+use crate::model::{Channel, MemberId, Server, User};
 
 /// Applies `f` to the cached value under `key`, returning a copy of it from before.
 fn update<K: Eq + Hash, V: Clone>(
-    map: &mut HashMap<K, V>,
+    map: &mut IdMap<K, Arc<V>>,
     key: &K,
     f: impl FnOnce(&mut V),
 ) -> Option<Box<V>> {
     map.get_mut(key).map(|value| {
-        let before = Box::new(value.clone());
-        f(value);
+        let before = Box::new(V::clone(value));
+        f(Arc::make_mut(value));
         before
     })
+}
+
+fn len<T>(list: &Option<Vec<T>>) -> usize {
+    list.as_ref().map_or(0, Vec::len)
+}
+
+/// Takes a value out of the cache (copying it only if something else still shares it).
+fn unshare<V: Clone>(value: Arc<V>) -> Box<V> {
+    Box::new(Arc::unwrap_or_clone(value))
 }
 
 impl Cache {
@@ -32,25 +43,46 @@ impl Cache {
                 self.members.clear();
                 self.emojis.clear();
                 self.current_user = ready.current_user().map(|u| u.id);
+                // Sized once, from what Ready holds.
+                let keep_users = self.keeps(CacheResources::USERS);
+                if keep_users {
+                    self.users.reserve(len(&ready.users));
+                }
+                if self.keeps(CacheResources::SERVERS) {
+                    self.servers.reserve(len(&ready.servers));
+                }
+                if self.keeps(CacheResources::CHANNELS) {
+                    self.channels.reserve(len(&ready.channels));
+                }
+                if self.keeps(CacheResources::MEMBERS) {
+                    self.members.reserve(len(&ready.members));
+                }
+                if self.keeps(CacheResources::EMOJIS) {
+                    self.emojis.reserve(len(&ready.emojis));
+                }
                 for user in ready.users.iter().flatten() {
-                    self.put_user(user);
+                    if keep_users || Some(user.id) == self.current_user {
+                        self.users.insert(user.id, Arc::clone(user));
+                    }
                 }
                 for server in ready.servers.iter().flatten() {
                     if self.keeps(CacheResources::SERVERS) {
-                        self.servers.insert(server.id, server.clone());
+                        self.servers.insert(server.id, Arc::clone(server));
                     }
                 }
-                for channel in ready.channels.iter().flatten() {
-                    self.put_channel(channel);
+                if self.keeps(CacheResources::CHANNELS) {
+                    for channel in ready.channels.iter().flatten() {
+                        self.channels.insert(channel.id(), Arc::clone(channel));
+                    }
                 }
-                for member in ready.members.iter().flatten() {
-                    if self.keeps(CacheResources::MEMBERS) {
-                        self.members.insert(member.id, member.clone());
+                if self.keeps(CacheResources::MEMBERS) {
+                    for member in ready.members.iter().flatten() {
+                        self.members.insert(member.id, Arc::clone(member));
                     }
                 }
                 for emoji in ready.emojis.iter().flatten() {
                     if self.keeps(CacheResources::EMOJIS) {
-                        self.emojis.insert(emoji.id, emoji.clone());
+                        self.emojis.insert(emoji.id, Arc::clone(emoji));
                     }
                 }
                 self.forget_messages_of_invisible_channels();
@@ -62,12 +94,12 @@ impl Cache {
                     self.put_user(user);
                 }
                 if let Some(member) = &message.member {
-                    if self.keeps(CacheResources::MEMBERS) {
-                        self.members.insert(member.id, (**member).clone());
-                    }
+                    self.put_member(member);
                 }
                 if let Some(channel) = self.channels.get_mut(&message.channel) {
-                    channel.set_last_message_id(message.id);
+                    if channel.last_message_id() != Some(message.id) {
+                        Arc::make_mut(channel).set_last_message_id(message.id);
+                    }
                 }
                 self.put_message(message);
                 Change::MessageCreated
@@ -122,7 +154,7 @@ impl Cache {
             Event::ChannelDelete { id } => {
                 self.forget_channel_messages(*id);
                 Change::ChannelDeleted {
-                    before: self.channels.remove(id).map(Box::new),
+                    before: self.channels.remove(id).map(unshare),
                 }
             }
             Event::ChannelGroupJoin { id, user } => Change::ChannelUpdated {
@@ -143,17 +175,17 @@ impl Cache {
                 }
                 if self.keeps(CacheResources::EMOJIS) {
                     for emoji in emojis {
-                        self.emojis.insert(emoji.id, emoji.clone());
+                        self.emojis.insert(emoji.id, Arc::new(emoji.clone()));
                     }
                 }
                 let before = if self.keeps(CacheResources::SERVERS) {
-                    self.servers.insert(server.id, (**server).clone())
+                    self.servers
+                        .insert(server.id, Arc::new((**server).clone()))
+                        .map(unshare)
                 } else {
                     None
                 };
-                Change::ServerCreated {
-                    before: before.map(Box::new),
-                }
+                Change::ServerCreated { before }
             }
             Event::ServerUpdate { id, data, clear } => Change::ServerUpdated {
                 before: update(&mut self.servers, id, |s| s.apply(data, clear)),
@@ -163,9 +195,7 @@ impl Cache {
             },
             Event::ServerMemberJoin { member, .. } => {
                 if let Some(member) = member {
-                    if self.keeps(CacheResources::MEMBERS) {
-                        self.members.insert(member.id, (**member).clone());
-                    }
+                    self.put_member(member);
                 }
                 Change::MemberJoined
             }
@@ -174,7 +204,7 @@ impl Cache {
                     server: *id,
                     user: *user,
                 };
-                let before = self.members.remove(&key).map(Box::new);
+                let before = self.members.remove(&key).map(unshare);
                 if Some(*user) == self.current_user {
                     self.forget_server(*id);
                 }
@@ -192,18 +222,18 @@ impl Cache {
                 before: self
                     .servers
                     .get_mut(id)
-                    .and_then(|s| s.apply_role(*role_id, data, clear))
+                    .and_then(|s| Arc::make_mut(s).apply_role(*role_id, data, clear))
                     .map(Box::new),
             },
             Event::ServerRoleDelete { id, role_id } => {
                 let before = self
                     .servers
                     .get_mut(id)
-                    .and_then(|s| s.roles.remove(role_id))
+                    .and_then(|s| Arc::make_mut(s).roles.remove(role_id))
                     .map(Box::new);
                 for member in self.members.values_mut() {
-                    if member.id.server == *id {
-                        member.roles.retain(|r| r != role_id);
+                    if member.id.server == *id && member.roles.contains(role_id) {
+                        Arc::make_mut(member).roles.retain(|r| r != role_id);
                     }
                 }
                 Change::RoleDeleted { before }
@@ -218,14 +248,14 @@ impl Cache {
                 before: update(&mut self.users, id, |u| u.apply(data, clear)),
             },
             Event::UserRelationship { user, .. } => {
-                let before = self.users.get(&user.id).cloned().map(Box::new);
+                let before = self.users.get(&user.id).map(|u| Box::new(User::clone(u)));
                 self.put_user(user);
                 Change::UserUpdated { before }
             }
 
             Event::EmojiCreate(emoji) => {
                 if self.keeps(CacheResources::EMOJIS) {
-                    self.emojis.insert(emoji.id, (**emoji).clone());
+                    self.emojis.insert(emoji.id, Arc::new((**emoji).clone()));
                 }
                 Change::EmojiCreated
             }
@@ -233,7 +263,7 @@ impl Cache {
                 before: update(&mut self.emojis, id, |e| e.apply(data)),
             },
             Event::EmojiDelete { id } => Change::EmojiDeleted {
-                before: self.emojis.remove(id).map(Box::new),
+                before: self.emojis.remove(id).map(unshare),
             },
 
             _ => Change::None,
@@ -243,7 +273,9 @@ impl Cache {
     /// Caches a channel (if channels are kept) and returns the copy it replaced.
     fn put_channel(&mut self, channel: &Channel) -> Option<Channel> {
         if self.keeps(CacheResources::CHANNELS) {
-            self.channels.insert(channel.id(), channel.clone())
+            self.channels
+                .insert(channel.id(), Arc::new(channel.clone()))
+                .map(Arc::unwrap_or_clone)
         } else {
             None
         }
@@ -255,7 +287,7 @@ impl Cache {
             .channels
             .values()
             .filter(|c| c.server() == Some(id))
-            .map(Channel::id)
+            .map(|c| c.id())
             .collect();
         for channel in gone {
             self.channels.remove(&channel);
@@ -263,7 +295,7 @@ impl Cache {
         }
         self.members.retain(|member, _| member.server != id);
         self.emojis.retain(|_, emoji| emoji.server() != Some(id));
-        self.servers.remove(&id)
+        self.servers.remove(&id).map(Arc::unwrap_or_clone)
     }
 
     /// After a `Ready`, messages of channels that are no longer visible go.

@@ -5,9 +5,13 @@
 
 mod apply;
 mod change;
+mod hash;
 pub mod permissions;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use hash::IdMap;
 
 use bitflags::bitflags;
 
@@ -120,13 +124,15 @@ impl CacheConfig {
 pub struct Cache {
     config: CacheConfig,
     current_user: Option<UserId>,
-    users: HashMap<UserId, User>,
-    servers: HashMap<ServerId, Server>,
-    channels: HashMap<ChannelId, Channel>,
-    members: HashMap<MemberId, Member>,
-    emojis: HashMap<EmojiId, Emoji>,
-    messages: HashMap<MessageId, Message>,
-    history: HashMap<ChannelId, VecDeque<MessageId>>,
+    // Values are behind `Arc`: a map's spare capacity costs a pointer per slot instead of
+    // a whole object, and a message is shared with the event it came in.
+    users: IdMap<UserId, Arc<User>>,
+    servers: IdMap<ServerId, Arc<Server>>,
+    channels: IdMap<ChannelId, Arc<Channel>>,
+    members: IdMap<MemberId, Arc<Member>>,
+    emojis: IdMap<EmojiId, Arc<Emoji>>,
+    messages: IdMap<MessageId, Arc<Message>>,
+    history: IdMap<ChannelId, VecDeque<MessageId>>,
 }
 
 impl Cache {
@@ -140,37 +146,42 @@ impl Cache {
 
     /// The user the session is logged in as (known after `Ready`).
     pub fn current_user(&self) -> Option<&User> {
-        self.users.get(self.current_user.as_ref()?)
+        self.users.get(self.current_user.as_ref()?).map(Arc::as_ref)
     }
 
     /// A user.
     pub fn user(&self, id: UserId) -> Option<&User> {
-        self.users.get(&id)
+        self.users.get(&id).map(Arc::as_ref)
     }
 
     /// A server.
     pub fn server(&self, id: ServerId) -> Option<&Server> {
-        self.servers.get(&id)
+        self.servers.get(&id).map(Arc::as_ref)
     }
 
     /// A channel.
     pub fn channel(&self, id: ChannelId) -> Option<&Channel> {
-        self.channels.get(&id)
+        self.channels.get(&id).map(Arc::as_ref)
     }
 
     /// A member.
     pub fn member(&self, server: ServerId, user: UserId) -> Option<&Member> {
-        self.members.get(&MemberId { server, user })
+        self.members
+            .get(&MemberId { server, user })
+            .map(Arc::as_ref)
     }
 
     /// A custom emoji.
     pub fn emoji(&self, id: EmojiId) -> Option<&Emoji> {
-        self.emojis.get(&id)
+        self.emojis.get(&id).map(Arc::as_ref)
     }
 
     /// The cached members of a server.
     pub fn server_members(&self, server: ServerId) -> impl Iterator<Item = &Member> {
-        self.members.values().filter(move |m| m.id.server == server)
+        self.members
+            .values()
+            .map(Arc::as_ref)
+            .filter(move |m| m.id.server == server)
     }
 
     /// What `user` may do in `channel`, from what is cached (see [`permissions`]).
@@ -189,14 +200,16 @@ impl Cache {
         let channel = self
             .channels
             .get(&channel)
-            .ok_or(MissingFromCache::Channel(channel))?;
+            .ok_or(MissingFromCache::Channel(channel))?
+            .as_ref();
         let privileged = self.users.get(&user).is_some_and(|u| u.privileged);
         let (server, member) = match channel.server() {
             Some(server_id) => {
                 let server = self
                     .servers
                     .get(&server_id)
-                    .ok_or(MissingFromCache::Server(server_id))?;
+                    .ok_or(MissingFromCache::Server(server_id))?
+                    .as_ref();
                 let member = self.cached_member(server, user)?;
                 (Some(server), Some(member))
             }
@@ -205,7 +218,12 @@ impl Cache {
         let other = match channel {
             Channel::DirectMessage { recipients, .. } if recipients.contains(&user) => {
                 match recipients.iter().find(|id| **id != user) {
-                    Some(id) => Some(self.users.get(id).ok_or(MissingFromCache::User(*id))?),
+                    Some(id) => Some(
+                        self.users
+                            .get(id)
+                            .map(Arc::as_ref)
+                            .ok_or(MissingFromCache::User(*id))?,
+                    ),
                     None => None,
                 }
             }
@@ -227,12 +245,13 @@ impl Cache {
         let server = self
             .servers
             .get(&server)
-            .ok_or(MissingFromCache::Server(server))?;
+            .ok_or(MissingFromCache::Server(server))?
+            .as_ref();
         let member = self.cached_member(server, user)?;
         Ok(permissions::server_permissions(
             server,
             member,
-            self.users.get(&user),
+            self.users.get(&user).map(Arc::as_ref),
             now,
         ))
     }
@@ -243,7 +262,11 @@ impl Cache {
             server: server.id,
             user,
         };
-        let member = self.members.get(&id).ok_or(MissingFromCache::Member(id))?;
+        let member = self
+            .members
+            .get(&id)
+            .map(Arc::as_ref)
+            .ok_or(MissingFromCache::Member(id))?;
         match member
             .roles
             .iter()
@@ -259,7 +282,7 @@ impl Cache {
 
     /// A message.
     pub fn message(&self, id: MessageId) -> Option<&Message> {
-        self.messages.get(&id)
+        self.messages.get(&id).map(Arc::as_ref)
     }
 
     /// The cached messages of a channel, oldest first.
@@ -268,32 +291,32 @@ impl Cache {
             .get(&channel)
             .into_iter()
             .flatten()
-            .filter_map(|id| self.messages.get(id))
+            .filter_map(|id| self.messages.get(id).map(Arc::as_ref))
     }
 
     /// All cached users.
     pub fn users(&self) -> impl Iterator<Item = &User> {
-        self.users.values()
+        self.users.values().map(Arc::as_ref)
     }
 
     /// All cached servers.
     pub fn servers(&self) -> impl Iterator<Item = &Server> {
-        self.servers.values()
+        self.servers.values().map(Arc::as_ref)
     }
 
     /// All cached channels.
     pub fn channels(&self) -> impl Iterator<Item = &Channel> {
-        self.channels.values()
+        self.channels.values().map(Arc::as_ref)
     }
 
     /// All cached members.
     pub fn members(&self) -> impl Iterator<Item = &Member> {
-        self.members.values()
+        self.members.values().map(Arc::as_ref)
     }
 
     /// All cached custom emojis.
     pub fn emojis(&self) -> impl Iterator<Item = &Emoji> {
-        self.emojis.values()
+        self.emojis.values().map(Arc::as_ref)
     }
 
     /// All cached messages, channel by channel, each channel's oldest first.
@@ -301,7 +324,7 @@ impl Cache {
         self.history
             .values()
             .flatten()
-            .filter_map(|id| self.messages.get(id))
+            .filter_map(|id| self.messages.get(id).map(Arc::as_ref))
     }
 
     /// The settings this cache was made with.
@@ -313,22 +336,33 @@ impl Cache {
         self.config.resources.contains(resource)
     }
 
+    /// Caches a user. An unchanged user (the usual case: the same author message after
+    /// message) is left as it is, without a copy.
     fn put_user(&mut self, user: &User) {
         if self.keeps(CacheResources::USERS) || Some(user.id) == self.current_user {
-            self.users.insert(user.id, user.clone());
+            put_if_changed(&mut self.users, user.id, user);
         }
     }
 
-    fn put_message(&mut self, message: &Message) {
+    /// Caches a member, without a copy when it is unchanged.
+    fn put_member(&mut self, member: &Member) {
+        if self.keeps(CacheResources::MEMBERS) {
+            put_if_changed(&mut self.members, member.id, member);
+        }
+    }
+
+    fn put_message(&mut self, message: &Arc<Message>) {
         if !self.keeps(CacheResources::MESSAGES) || self.config.messages_per_channel == 0 {
             return;
         }
-        let mut stored = message.clone();
-        // The author and member are cached on their own; don't keep second copies.
-        stored.user = None;
-        stored.member = None;
+        // Shared with the event: no copy. (The author and member copies it carries are
+        // cached on their own too; they go with the message when it is evicted.)
         let history = self.history.entry(message.channel).or_default();
-        if self.messages.insert(message.id, stored).is_none() {
+        if self
+            .messages
+            .insert(message.id, Arc::clone(message))
+            .is_none()
+        {
             history.push_back(message.id);
         }
         while history.len() > self.config.messages_per_channel {
@@ -343,12 +377,27 @@ impl Cache {
         if let Some(history) = self.history.get_mut(&channel) {
             history.retain(|m| *m != id);
         }
-        Some(removed)
+        Some(Arc::unwrap_or_clone(removed))
     }
 
     fn forget_channel_messages(&mut self, channel: ChannelId) {
         for id in self.history.remove(&channel).into_iter().flatten() {
             self.messages.remove(&id);
+        }
+    }
+}
+
+/// Inserts a copy of `value` unless the cached one is equal.
+fn put_if_changed<K: Eq + std::hash::Hash, V: Clone + PartialEq>(
+    map: &mut IdMap<K, Arc<V>>,
+    key: K,
+    value: &V,
+) {
+    match map.get_mut(&key) {
+        Some(cached) if **cached == *value => {}
+        Some(cached) => *cached = Arc::new(value.clone()),
+        None => {
+            map.insert(key, Arc::new(value.clone()));
         }
     }
 }

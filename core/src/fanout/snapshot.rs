@@ -1,5 +1,7 @@
 //! The cache snapshot a starting worker loads.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use super::{check_version, EntryId, FormatError, FORMAT_VERSION};
@@ -98,7 +100,7 @@ impl Snapshot {
         // Messages first: no channel is cached yet, so replaying them leaves the channels'
         // `last_message_id` exactly as the snapshot has it.
         for message in &self.messages {
-            cache.apply(&Event::Message(Box::new(message.clone())));
+            cache.apply(&Event::Message(Arc::new(message.clone())));
         }
         let ready = self.ready();
         cache.apply(&Event::Ready(Box::new(ready)));
@@ -117,11 +119,11 @@ impl Snapshot {
             }
         }
         Ready {
-            users: Some(users),
-            servers: Some(self.servers.clone()),
-            channels: Some(self.channels.clone()),
-            members: Some(self.members.clone()),
-            emojis: Some(self.emojis.clone()),
+            users: Some(shared(users)),
+            servers: Some(shared(self.servers.clone())),
+            channels: Some(shared(self.channels.clone())),
+            members: Some(shared(self.members.clone())),
+            emojis: Some(shared(self.emojis.clone())),
             ..Ready::default()
         }
     }
@@ -140,6 +142,11 @@ impl Snapshot {
         check_version(serde_json::from_slice::<VersionOnly>(bytes)?.v)?;
         Ok(serde_json::from_slice(bytes)?)
     }
+}
+
+/// `Ready` holds its objects shared (the cache keeps the same allocations).
+fn shared<T>(values: Vec<T>) -> Vec<Arc<T>> {
+    values.into_iter().map(Arc::new).collect()
 }
 
 #[cfg(test)]

@@ -149,7 +149,7 @@ fn decode_known<'de, D: serde::Deserializer<'de>>(
     use serde::Deserialize;
     match event_type {
         "Ready" => crate::gateway::Ready::deserialize(de).map(|r| Event::Ready(Box::new(r))),
-        "Message" => crate::model::Message::deserialize(de).map(|m| Event::Message(Box::new(m))),
+        "Message" => crate::model::Message::deserialize(de).map(|m| Event::Message(m.into())),
         _ => Event::deserialize(de),
     }
 }

@@ -33,140 +33,128 @@ unknown_object!(
     UnknownChannel, "channel_type"
 );
 
-/// A channel, tagged by `channel_type`.
-///
-/// There is no separate voice channel on current servers: a [`Channel::TextChannel`] with
-/// `voice` set is voice-capable. [`Channel::VoiceChannel`] is what servers before 2025
-/// sent.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "channel_type", remote = "Self")]
-#[non_exhaustive]
-pub enum Channel {
-    /// Your personal notes channel.
-    SavedMessages {
-        /// Channel id.
-        #[serde(rename = "_id")]
-        id: ChannelId,
-        /// Owner.
-        user: UserId,
-    },
-    /// A direct message channel between two users.
-    DirectMessage {
-        /// Channel id.
-        #[serde(rename = "_id")]
-        id: ChannelId,
-        /// Whether the DM is open.
-        #[serde(default)]
-        active: bool,
-        /// The two participants.
-        recipients: Vec<UserId>,
-        /// Last message sent.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        last_message_id: Option<MessageId>,
-    },
-    /// A group DM.
-    Group {
-        /// Channel id.
-        #[serde(rename = "_id")]
-        id: ChannelId,
-        /// Name.
-        name: String,
-        /// Owner.
-        owner: UserId,
-        /// Description.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        description: Option<String>,
-        /// Participants.
-        recipients: Vec<UserId>,
-        /// Icon.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        icon: Option<Box<File>>,
-        /// Last message sent.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        last_message_id: Option<MessageId>,
-        /// Permissions of members (unset: [`Permissions::DEFAULT_DIRECT_MESSAGE`]).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        permissions: Option<Permissions>,
-        /// Whether the group is NSFW.
-        #[serde(default, skip_serializing_if = "is_false")]
-        nsfw: bool,
-    },
-    /// A server channel (voice-capable when `voice` is set).
-    TextChannel {
-        /// Channel id.
-        #[serde(rename = "_id")]
-        id: ChannelId,
-        /// The server it belongs to.
-        server: ServerId,
-        /// Name.
-        name: String,
-        /// Description.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        description: Option<String>,
-        /// Icon.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        icon: Option<Box<File>>,
-        /// Last message sent.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        last_message_id: Option<MessageId>,
-        /// Default permission override.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        default_permissions: Option<OverrideField>,
-        /// Per-role permission overrides.
-        #[serde(default, skip_serializing_if = "HashMap::is_empty")]
-        role_permissions: HashMap<RoleId, OverrideField>,
-        /// Whether the channel is NSFW.
-        #[serde(default, skip_serializing_if = "is_false")]
-        nsfw: bool,
-        /// Voice settings, if voice-capable.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        voice: Option<VoiceInformation>,
-        /// Slowmode in seconds.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        slowmode: Option<u64>,
-    },
-    /// A voice channel, as servers before the 2025 migration sent it.
-    VoiceChannel {
-        /// Channel id.
-        #[serde(rename = "_id")]
-        id: ChannelId,
-        /// The server it belongs to.
-        server: ServerId,
-        /// Name.
-        name: String,
-        /// Description.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        description: Option<String>,
-        /// Icon.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        icon: Option<Box<File>>,
-        /// Default permission override.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        default_permissions: Option<OverrideField>,
-        /// Per-role permission overrides.
-        #[serde(default, skip_serializing_if = "HashMap::is_empty")]
-        role_permissions: HashMap<RoleId, OverrideField>,
-        /// Whether the channel is NSFW.
-        #[serde(default, skip_serializing_if = "is_false")]
-        nsfw: bool,
-    },
+tagged_enum! {
+    /// A channel, tagged by `channel_type`.
+    ///
+    /// There is no separate voice channel on current servers: a [`Channel::TextChannel`] with
+    /// `voice` set is voice-capable. [`Channel::VoiceChannel`] is what servers before 2025
+    /// sent.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub enum Channel (tag = "channel_type", twin = ChannelByTag, remote = "Channel") {
+        /// Your personal notes channel.
+        SavedMessages {
+            /// Channel id.
+            #[serde(rename = "_id")]
+            id: ChannelId,
+            /// Owner.
+            user: UserId,
+        },
+        /// A direct message channel between two users.
+        DirectMessage {
+            /// Channel id.
+            #[serde(rename = "_id")]
+            id: ChannelId,
+            /// Whether the DM is open.
+            #[serde(default)]
+            active: bool,
+            /// The two participants.
+            recipients: Vec<UserId>,
+            /// Last message sent.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            last_message_id: Option<MessageId>,
+        },
+        /// A group DM.
+        Group {
+            /// Channel id.
+            #[serde(rename = "_id")]
+            id: ChannelId,
+            /// Name.
+            name: String,
+            /// Owner.
+            owner: UserId,
+            /// Description.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            description: Option<String>,
+            /// Participants.
+            recipients: Vec<UserId>,
+            /// Icon.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            icon: Option<Box<File>>,
+            /// Last message sent.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            last_message_id: Option<MessageId>,
+            /// Permissions of members (unset: [`Permissions::DEFAULT_DIRECT_MESSAGE`]).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            permissions: Option<Permissions>,
+            /// Whether the group is NSFW.
+            #[serde(default, skip_serializing_if = "is_false")]
+            nsfw: bool,
+        },
+        /// A server channel (voice-capable when `voice` is set).
+        TextChannel {
+            /// Channel id.
+            #[serde(rename = "_id")]
+            id: ChannelId,
+            /// The server it belongs to.
+            server: ServerId,
+            /// Name.
+            name: String,
+            /// Description.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            description: Option<String>,
+            /// Icon.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            icon: Option<Box<File>>,
+            /// Last message sent.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            last_message_id: Option<MessageId>,
+            /// Default permission override.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            default_permissions: Option<OverrideField>,
+            /// Per-role permission overrides.
+            #[serde(default, skip_serializing_if = "HashMap::is_empty")]
+            role_permissions: HashMap<RoleId, OverrideField>,
+            /// Whether the channel is NSFW.
+            #[serde(default, skip_serializing_if = "is_false")]
+            nsfw: bool,
+            /// Voice settings, if voice-capable.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            voice: Option<VoiceInformation>,
+            /// Slowmode in seconds.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            slowmode: Option<u64>,
+        },
+        /// A voice channel, as servers before the 2025 migration sent it.
+        VoiceChannel {
+            /// Channel id.
+            #[serde(rename = "_id")]
+            id: ChannelId,
+            /// The server it belongs to.
+            server: ServerId,
+            /// Name.
+            name: String,
+            /// Description.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            description: Option<String>,
+            /// Icon.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            icon: Option<Box<File>>,
+            /// Default permission override.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            default_permissions: Option<OverrideField>,
+            /// Per-role permission overrides.
+            #[serde(default, skip_serializing_if = "HashMap::is_empty")]
+            role_permissions: HashMap<RoleId, OverrideField>,
+            /// Whether the channel is NSFW.
+            #[serde(default, skip_serializing_if = "is_false")]
+            nsfw: bool,
+        },
+    }
     /// A channel type this version of the library does not know, kept verbatim.
-    #[serde(untagged)]
-    Unknown(UnknownChannel),
+    Unknown(UnknownChannel);
+    known = ["SavedMessages", "DirectMessage", "Group", "TextChannel", "VoiceChannel"];
 }
-
-checked_tagged_enum!(
-    Channel,
-    "channel_type",
-    UnknownChannel,
-    [
-        "SavedMessages",
-        "DirectMessage",
-        "Group",
-        "TextChannel",
-        "VoiceChannel"
-    ]
-);
 
 impl Channel {
     /// The channel id.

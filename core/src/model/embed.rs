@@ -101,32 +101,26 @@ pub struct TextEmbed {
     pub colour: Option<String>,
 }
 
-/// An embed, tagged by `type`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", remote = "Self")]
-#[non_exhaustive]
-pub enum Embed {
-    /// A website preview.
-    Website(WebsiteEmbed),
-    /// An image link.
-    Image(EmbedImage),
-    /// A video link.
-    Video(EmbedVideo),
-    /// A text embed.
-    Text(TextEmbed),
-    /// Nothing to show.
-    None,
+tagged_enum! {
+    /// An embed, tagged by `type`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub enum Embed (tag = "type", twin = EmbedByTag, remote = "Embed") {
+        /// A website preview.
+        Website(WebsiteEmbed),
+        /// An image link.
+        Image(EmbedImage),
+        /// A video link.
+        Video(EmbedVideo),
+        /// A text embed.
+        Text(TextEmbed),
+        /// Nothing to show.
+        None,
+    }
     /// An embed type this version of the library does not know, kept verbatim.
-    #[serde(untagged)]
-    Unknown(UnknownVariant),
+    Unknown(UnknownVariant);
+    known = ["Website", "Image", "Video", "Text", "None"];
 }
-
-checked_tagged_enum!(
-    Embed,
-    "type",
-    UnknownVariant,
-    ["Website", "Image", "Video", "Text", "None"]
-);
 
 string_enum! {
     /// Kind of Lightspeed.tv content.
@@ -158,98 +152,80 @@ string_enum! {
     }
 }
 
-/// Special content recognised in a website embed, tagged by `type`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", remote = "Self")]
-#[non_exhaustive]
-pub enum Special {
-    /// Nothing special.
-    None,
-    /// A GIF.
-    #[serde(rename = "GIF")]
-    Gif,
-    /// A YouTube video.
-    YouTube {
-        /// Video id.
-        id: String,
-        /// Channel name (`null` if unknown).
-        #[serde(default)]
-        creator_name: Option<String>,
-        /// Channel URL (`null` if unknown).
-        #[serde(default)]
-        creator_url: Option<String>,
-        /// Start timestamp.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        timestamp: Option<String>,
-    },
-    /// Lightspeed.tv content.
-    Lightspeed {
-        /// Kind of content.
-        content_type: LightspeedType,
-        /// Content id.
-        id: String,
-    },
-    /// Twitch content.
-    Twitch {
-        /// Kind of content.
-        content_type: TwitchType,
-        /// Content id.
-        id: String,
-    },
-    /// Spotify content.
-    Spotify {
-        /// Kind of content (`track`, `album`, ...).
-        content_type: String,
-        /// Content id.
-        id: String,
-    },
-    /// A Soundcloud track.
-    Soundcloud,
-    /// Bandcamp content.
-    Bandcamp {
-        /// Kind of content.
-        content_type: BandcampType,
-        /// Content id.
-        id: String,
-    },
-    /// Apple Music content.
-    AppleMusic {
-        /// Album id.
-        album_id: String,
-        /// Track id.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        track_id: Option<String>,
-    },
-    /// A Streamable video.
-    Streamable {
-        /// Video id.
-        id: String,
-    },
-    /// A post on X (revolt-models 0.16.2).
-    XApp(Box<XAppPost>),
+tagged_enum! {
+    /// Special content recognised in a website embed, tagged by `type`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub enum Special (tag = "type", twin = SpecialByTag, remote = "Special") {
+        /// Nothing special.
+        None,
+        /// A GIF.
+        #[serde(rename = "GIF")]
+        Gif,
+        /// A YouTube video.
+        YouTube {
+            /// Video id.
+            id: String,
+            /// Channel name (`null` if unknown).
+            #[serde(default)]
+            creator_name: Option<String>,
+            /// Channel URL (`null` if unknown).
+            #[serde(default)]
+            creator_url: Option<String>,
+            /// Start timestamp.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            timestamp: Option<String>,
+        },
+        /// Lightspeed.tv content.
+        Lightspeed {
+            /// Kind of content.
+            content_type: LightspeedType,
+            /// Content id.
+            id: String,
+        },
+        /// Twitch content.
+        Twitch {
+            /// Kind of content.
+            content_type: TwitchType,
+            /// Content id.
+            id: String,
+        },
+        /// Spotify content.
+        Spotify {
+            /// Kind of content (`track`, `album`, ...).
+            content_type: String,
+            /// Content id.
+            id: String,
+        },
+        /// A Soundcloud track.
+        Soundcloud,
+        /// Bandcamp content.
+        Bandcamp {
+            /// Kind of content.
+            content_type: BandcampType,
+            /// Content id.
+            id: String,
+        },
+        /// Apple Music content.
+        AppleMusic {
+            /// Album id.
+            album_id: String,
+            /// Track id.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            track_id: Option<String>,
+        },
+        /// A Streamable video.
+        Streamable {
+            /// Video id.
+            id: String,
+        },
+        /// A post on X (revolt-models 0.16.2).
+        XApp(Box<XAppPost>),
+    }
     /// A kind this version of the library does not know, kept verbatim.
-    #[serde(untagged)]
-    Unknown(UnknownVariant),
+    Unknown(UnknownVariant);
+    known = ["None", "GIF", "YouTube", "Lightspeed", "Twitch", "Spotify", "Soundcloud", "Bandcamp", "AppleMusic", "Streamable", "XApp"];
 }
-
-checked_tagged_enum!(
-    Special,
-    "type",
-    UnknownVariant,
-    [
-        "None",
-        "GIF",
-        "YouTube",
-        "Lightspeed",
-        "Twitch",
-        "Spotify",
-        "Soundcloud",
-        "Bandcamp",
-        "AppleMusic",
-        "Streamable",
-        "XApp"
-    ]
-);
 
 /// A post on X, as a [`Special::XApp`] embed describes it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -9,24 +9,23 @@ fn is_false(value: &bool) -> bool {
     !*value
 }
 
-/// What an emoji belongs to, tagged by `type`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", remote = "Self")]
-#[non_exhaustive]
-pub enum EmojiParent {
-    /// A server's emoji.
-    Server {
-        /// The server.
-        id: ServerId,
-    },
-    /// An emoji whose server is gone.
-    Detached,
+tagged_enum! {
+    /// What an emoji belongs to, tagged by `type`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub enum EmojiParent (tag = "type", twin = EmojiParentByTag, remote = "EmojiParent") {
+        /// A server's emoji.
+        Server {
+            /// The server.
+            id: ServerId,
+        },
+        /// An emoji whose server is gone.
+        Detached,
+    }
     /// A kind this version of the library does not know, kept verbatim.
-    #[serde(untagged)]
-    Unknown(UnknownVariant),
+    Unknown(UnknownVariant);
+    known = ["Server", "Detached"];
 }
-
-checked_tagged_enum!(EmojiParent, "type", UnknownVariant, ["Server", "Detached"]);
 
 /// A custom emoji. Its image is at `{autumn}/emojis/{id}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

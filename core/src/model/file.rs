@@ -50,45 +50,39 @@ impl File {
     }
 }
 
-/// File metadata, tagged by `type`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", remote = "Self")]
-#[non_exhaustive]
-pub enum FileMetadata {
-    /// A generic file.
-    File,
-    /// A text file.
-    Text,
-    /// An audio file.
-    Audio,
-    /// An image.
-    Image {
-        /// Width in pixels.
-        width: u64,
-        /// Height in pixels.
-        height: u64,
-        /// A thumbhash placeholder (`null` if none was computed).
-        #[serde(default)]
-        thumbhash: Option<Vec<u8>>,
-        /// Whether the image is animated (`null` if unknown).
-        #[serde(default)]
-        animated: Option<bool>,
-    },
-    /// A video.
-    Video {
-        /// Width in pixels.
-        width: u64,
-        /// Height in pixels.
-        height: u64,
-    },
+tagged_enum! {
+    /// File metadata, tagged by `type`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub enum FileMetadata (tag = "type", twin = FileMetadataByTag, remote = "FileMetadata") {
+        /// A generic file.
+        File,
+        /// A text file.
+        Text,
+        /// An audio file.
+        Audio,
+        /// An image.
+        Image {
+            /// Width in pixels.
+            width: u64,
+            /// Height in pixels.
+            height: u64,
+            /// A thumbhash placeholder (`null` if none was computed).
+            #[serde(default)]
+            thumbhash: Option<Vec<u8>>,
+            /// Whether the image is animated (`null` if unknown).
+            #[serde(default)]
+            animated: Option<bool>,
+        },
+        /// A video.
+        Video {
+            /// Width in pixels.
+            width: u64,
+            /// Height in pixels.
+            height: u64,
+        },
+    }
     /// A kind this version of the library does not know, kept verbatim.
-    #[serde(untagged)]
-    Unknown(UnknownVariant),
+    Unknown(UnknownVariant);
+    known = ["File", "Text", "Audio", "Image", "Video"];
 }
-
-checked_tagged_enum!(
-    FileMetadata,
-    "type",
-    UnknownVariant,
-    ["File", "Text", "Audio", "Image", "Video"]
-);

@@ -105,122 +105,101 @@ impl Interactions {
     }
 }
 
-/// A system message, tagged by `type` (snake_case).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", remote = "Self")]
-#[non_exhaustive]
-pub enum SystemMessage {
-    /// Plain text.
-    Text {
-        /// The text.
-        content: String,
-    },
-    /// A user was added to a group.
-    UserAdded {
-        /// The added user.
-        id: UserId,
-        /// Who added them.
-        by: UserId,
-    },
-    /// A user was removed from a group.
-    UserRemove {
-        /// The removed user.
-        id: UserId,
-        /// Who removed them.
-        by: UserId,
-    },
-    /// A user joined the server.
-    UserJoined {
-        /// The user.
-        id: UserId,
-    },
-    /// A user left.
-    UserLeft {
-        /// The user.
-        id: UserId,
-    },
-    /// A user was kicked.
-    UserKicked {
-        /// The user.
-        id: UserId,
-    },
-    /// A user was banned.
-    UserBanned {
-        /// The user.
-        id: UserId,
-    },
-    /// The channel was renamed.
-    ChannelRenamed {
-        /// The new name.
-        name: String,
-        /// Who renamed it.
-        by: UserId,
-    },
-    /// The channel description changed.
-    ChannelDescriptionChanged {
-        /// Who changed it.
-        by: UserId,
-    },
-    /// The channel icon changed.
-    ChannelIconChanged {
-        /// Who changed it.
-        by: UserId,
-    },
-    /// Group ownership was transferred.
-    ChannelOwnershipChanged {
-        /// The previous owner.
-        from: UserId,
-        /// The new owner.
-        to: UserId,
-    },
-    /// A message was pinned.
-    MessagePinned {
-        /// The pinned message.
-        id: MessageId,
-        /// Who pinned it.
-        by: UserId,
-    },
-    /// A message was unpinned.
-    MessageUnpinned {
-        /// The unpinned message.
-        id: MessageId,
-        /// Who unpinned it.
-        by: UserId,
-    },
-    /// A call started.
-    CallStarted {
-        /// Who started it.
-        by: UserId,
-        /// When it ended (`null` while running).
-        #[serde(default)]
-        finished_at: Option<Timestamp>,
-    },
+tagged_enum! {
+    /// A system message, tagged by `type` (snake_case).
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub enum SystemMessage (tag = "type", twin = SystemMessageByTag, remote = "SystemMessage", rename_all = "snake_case") {
+        /// Plain text.
+        Text {
+            /// The text.
+            content: String,
+        },
+        /// A user was added to a group.
+        UserAdded {
+            /// The added user.
+            id: UserId,
+            /// Who added them.
+            by: UserId,
+        },
+        /// A user was removed from a group.
+        UserRemove {
+            /// The removed user.
+            id: UserId,
+            /// Who removed them.
+            by: UserId,
+        },
+        /// A user joined the server.
+        UserJoined {
+            /// The user.
+            id: UserId,
+        },
+        /// A user left.
+        UserLeft {
+            /// The user.
+            id: UserId,
+        },
+        /// A user was kicked.
+        UserKicked {
+            /// The user.
+            id: UserId,
+        },
+        /// A user was banned.
+        UserBanned {
+            /// The user.
+            id: UserId,
+        },
+        /// The channel was renamed.
+        ChannelRenamed {
+            /// The new name.
+            name: String,
+            /// Who renamed it.
+            by: UserId,
+        },
+        /// The channel description changed.
+        ChannelDescriptionChanged {
+            /// Who changed it.
+            by: UserId,
+        },
+        /// The channel icon changed.
+        ChannelIconChanged {
+            /// Who changed it.
+            by: UserId,
+        },
+        /// Group ownership was transferred.
+        ChannelOwnershipChanged {
+            /// The previous owner.
+            from: UserId,
+            /// The new owner.
+            to: UserId,
+        },
+        /// A message was pinned.
+        MessagePinned {
+            /// The pinned message.
+            id: MessageId,
+            /// Who pinned it.
+            by: UserId,
+        },
+        /// A message was unpinned.
+        MessageUnpinned {
+            /// The unpinned message.
+            id: MessageId,
+            /// Who unpinned it.
+            by: UserId,
+        },
+        /// A call started.
+        CallStarted {
+            /// Who started it.
+            by: UserId,
+            /// When it ended (`null` while running).
+            #[serde(default)]
+            finished_at: Option<Timestamp>,
+        },
+    }
     /// A kind this version of the library does not know, kept verbatim.
-    #[serde(untagged)]
-    Unknown(UnknownVariant),
+    Unknown(UnknownVariant);
+    known = ["text", "user_added", "user_remove", "user_joined", "user_left", "user_kicked", "user_banned", "channel_renamed", "channel_description_changed", "channel_icon_changed", "channel_ownership_changed", "message_pinned", "message_unpinned", "call_started"];
 }
-
-checked_tagged_enum!(
-    SystemMessage,
-    "type",
-    UnknownVariant,
-    [
-        "text",
-        "user_added",
-        "user_remove",
-        "user_joined",
-        "user_left",
-        "user_kicked",
-        "user_banned",
-        "channel_renamed",
-        "channel_description_changed",
-        "channel_icon_changed",
-        "channel_ownership_changed",
-        "message_pinned",
-        "message_unpinned",
-        "call_started"
-    ]
-);
 
 /// A message.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

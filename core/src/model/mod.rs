@@ -57,6 +57,7 @@ mod role;
 pub(crate) mod secret;
 mod server;
 mod settings;
+pub(crate) mod tagged;
 mod timestamp;
 mod user;
 mod voice;

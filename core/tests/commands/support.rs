@@ -150,7 +150,7 @@ pub fn message_event(id: &str, channel: &str, author: &str, content: &str) -> Ev
 
 pub fn message(channel: &str, author: &str, content: &str) -> Message {
     match message_event("01M7YT8F8NBH98W6P4028C9999", channel, author, content) {
-        Event::Message(message) => *message,
+        Event::Message(message) => std::sync::Arc::unwrap_or_clone(message),
         _ => unreachable!(),
     }
 }

@@ -105,9 +105,12 @@ fn fanout_run(
         std::thread::sleep(Duration::from_micros(200));
     }
     let elapsed = start.elapsed();
-    // The other workers are parked in next_event: push one more event each to let them go.
-    for i in 0..workers {
-        server.push_event(typing(&server, EVENTS + i));
+    // The other workers are parked in next_event: push events until each has seen one.
+    let mut extra = EVENTS;
+    while !threads.iter().all(|t| t.is_finished()) {
+        server.push_event(typing(&server, extra));
+        extra += 1;
+        std::thread::sleep(Duration::from_millis(2));
     }
     for thread in threads {
         let _ = thread.join();

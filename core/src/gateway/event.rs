@@ -586,10 +586,16 @@ impl<'de> Deserialize<'de> for Event {
         };
         if Event::is_known_type(&name) {
             Event::deserialize(document).map_err(|e| D::Error::custom(format!("{name}: {e}")))
+        } else if let serde_json::Value::Object(mut payload) = document {
+            // Kept as it is: going through `UnknownEvent`'s derived (flattened) decoder would
+            // copy the whole document twice more, the costliest part of a large unknown frame.
+            payload.remove("type");
+            Ok(Event::Unknown(UnknownEvent {
+                name,
+                payload: Box::new(payload),
+            }))
         } else {
-            UnknownEvent::deserialize(document)
-                .map(Event::Unknown)
-                .map_err(D::Error::custom)
+            Err(D::Error::custom("an event is not an object"))
         }
     }
 }

@@ -83,12 +83,15 @@ pub struct SessionConfig {
     /// assembled; the driver then reports [`Session::handle_message_too_large`] and the
     /// session reconnects with growing backoff.
     ///
-    /// The limit also bounds decoding time, which grows linearly with the frame: measured by
-    /// `core/benches/frame_size.rs` (release build, one core of the CI machine), decoding a
-    /// JSON `Bulk` of messages costs about **12 ms per MiB** (msgpack about 11 ms per MiB),
-    /// so a frame at the default limit costs about **0.2 s** of CPU; a `Ready` about
-    /// 6 ms per MiB. A bigger Ready than the default allows needs a bigger limit; a smaller
-    /// limit bounds the damage a hostile server can do per message.
+    /// The limit also bounds decoding time, which grows linearly with the frame. Measured
+    /// by `core/benches/frame_size.rs` (release build, criterion medians, on a 2-core machine
+    /// shared with other builds, so upper figures): a JSON `Bulk` of `Message` events costs
+    /// about **55 ms per MiB** (68 ms at 1 MiB, 0.89 s at 16 MiB), msgpack about **45 ms per
+    /// MiB** (0.74 s at 16 MiB); an event type this library does not know, kept as a generic
+    /// document, about **45 ms per MiB** (23 ms at 1 MiB, 0.72 s at 16 MiB). So one frame at
+    /// the default limit costs **under a second** of CPU, whatever its shape. Lower the limit
+    /// to bound what a hostile server can cost per message; raise it only for a `Ready`
+    /// larger than 16 MiB.
     ///
     /// [`Session::handle_message_too_large`]: super::Session::handle_message_too_large
     pub max_message_size: usize,

@@ -714,7 +714,14 @@ impl crate::model::tagged::Tagged for Event {
             EventByTag::deserialize(crate::model::tagged::TaggedRest::new(&name, rest))
                 .map_err(|e| serde_json::Error::custom(format!("{name}: {e}")))
         } else {
-            UnknownEvent::deserialize(serde_json::Value::Object(document)).map(Event::Unknown)
+            // Kept as it is: going through `UnknownEvent`'s derived (flattened) decoder would
+            // copy the whole document twice more, the costliest part of a large unknown frame.
+            let mut payload = document;
+            payload.remove("type");
+            Ok(Event::Unknown(UnknownEvent {
+                name,
+                payload: Box::new(payload),
+            }))
         }
     }
 }

@@ -17,7 +17,6 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use stoat_core::gateway::{decode, Format, WsMessage};
 
 #[path = "support/frames.rs"]
-#[allow(dead_code)] // shared with the other benchmarks; only MESSAGE is used here
 mod frames;
 
 const MIB: usize = 1 << 20;

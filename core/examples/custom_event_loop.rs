@@ -112,6 +112,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 Ok(Message::Binary(bytes)) => {
                     session.handle_message(Instant::now(), WsMessage::Binary(bytes))
                 }
+                Ok(Message::Close(frame)) => {
+                    // The server's close code decides what the session does next (see CloseCode).
+                    socket = None;
+                    let (code, reason) = frame.map_or((None, String::new()), |f| {
+                        (Some(u16::from(f.code).into()), f.reason.to_string())
+                    });
+                    session.handle_closed(Instant::now(), code, &reason);
+                }
                 Ok(_) => {}
                 Err(tungstenite::Error::Io(e)) if e.kind() == ErrorKind::WouldBlock => {
                     // 3. Nothing to read: wait a little, but never past the session's deadline.

@@ -137,8 +137,8 @@
 //! runtime's clock reading as `now` (core never reads the clock):
 //!
 //! ```text
-//! // async: spawn (or await) the task it returns
-//! tokio::spawn(commands.process(&handle, &update, now));
+//! // async: spawn the task it returns on your executor (or await it)
+//! spawn(commands.process(&handle, &update, now));
 //! // blocking: runs the command on this thread
 //! commands.process(&handle, &update, now);
 //! ```

@@ -33,7 +33,7 @@ fn record(seen: &Seen, worker: &str, event: &Event) {
         if let Some(content) = &message.content {
             seen.lock()
                 .unwrap()
-                .entry(content.clone())
+                .entry(content.to_string())
                 .or_default()
                 .push(worker.to_owned());
         }

@@ -206,23 +206,24 @@ macro_rules! string_id {
     ($(#[$meta:meta])* $name:ident, $kind:literal, $max:expr) => {
         $(#[$meta])*
         ///
-        /// Stored as a boxed `str` (16 bytes). Decoding accepts any string, so an
-        /// unusual value from the server never fails; [`FromStr`] checks the length.
+        /// Stored inline up to 46 bytes (48 bytes in all, no heap allocation for the ids
+        /// the server issues), boxed beyond. Decoding accepts any string, so an unusual
+        /// value from the server never fails; [`FromStr`] checks the length.
         #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(Box<str>);
+        pub struct $name(ShortStr);
 
         impl $name {
             /// The longest valid value, in characters.
             pub const MAX_LEN: usize = $max;
 
             /// Wraps a value without checking it.
-            pub fn new(value: impl Into<String>) -> Self {
-                Self(value.into().into_boxed_str())
+            pub fn new(value: impl AsRef<str>) -> Self {
+                Self(ShortStr::new(value.as_ref()))
             }
 
             /// The id as a string.
             pub fn as_str(&self) -> &str {
-                &self.0
+                self.0.as_str()
             }
         }
 
@@ -243,19 +244,19 @@ macro_rules! string_id {
 
         impl AsRef<str> for $name {
             fn as_ref(&self) -> &str {
-                &self.0
+                self.0.as_str()
             }
         }
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
+                f.write_str(self.0.as_str())
             }
         }
 
         impl fmt::Debug for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, concat!(stringify!($name), "({:?})"), &*self.0)
+                write!(f, concat!(stringify!($name), "({:?})"), self.0.as_str())
             }
         }
 
@@ -273,16 +274,77 @@ macro_rules! string_id {
 
         impl Serialize for $name {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(&self.0)
+                serializer.serialize_str(self.0.as_str())
             }
         }
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                String::deserialize(deserializer).map(Self::new)
+                crate::model::tagged::Str::deserialize(deserializer).map(|s| Self::new(&*s.0))
             }
         }
     };
+}
+
+/// The storage of string ids: inline when short (every id the server issues), else boxed.
+#[derive(Clone)]
+enum ShortStr {
+    Inline { len: u8, bytes: [u8; SHORT_STR_INLINE] },
+    Boxed(Box<str>),
+}
+
+const SHORT_STR_INLINE: usize = 46;
+
+impl ShortStr {
+    fn new(value: &str) -> Self {
+        if value.len() <= SHORT_STR_INLINE {
+            let mut bytes = [0; SHORT_STR_INLINE];
+            bytes[..value.len()].copy_from_slice(value.as_bytes());
+            Self::Inline {
+                len: value.len() as u8,
+                bytes,
+            }
+        } else {
+            Self::Boxed(value.into())
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            // Always the bytes of a `str` (copied whole from one in `new`), so this never
+            // falls back.
+            Self::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
+            }
+            Self::Boxed(value) => value,
+        }
+    }
+}
+
+impl PartialEq for ShortStr {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for ShortStr {}
+
+impl std::hash::Hash for ShortStr {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for ShortStr {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ShortStr {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
 }
 
 string_id!(

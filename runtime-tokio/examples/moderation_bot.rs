@@ -199,7 +199,7 @@ async fn member_log(
         return Ok(());
     };
     let name = match handle.get_or_fetch_user(user).await {
-        Ok(user) => user.username,
+        Ok(user) => user.username.to_string(),
         Err(_) => user.to_string(),
     };
     let embed = SendableEmbed::new()

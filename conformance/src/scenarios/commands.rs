@@ -75,18 +75,15 @@ pub struct Roll {
 /// A member's name as people see it: the nickname, else the username. (`Ready` does not
 /// carry every member's user, so the bodies get it with `get_or_fetch_user`.)
 fn member_name(member: &Member, user: &User) -> String {
-    member
-        .nickname
-        .clone()
-        .unwrap_or_else(|| user.username.clone())
+    member.nickname.as_ref().unwrap_or(&user.username).to_string()
 }
 
 fn author_name(cache: &Cache, message: &Message) -> String {
     message
         .user
         .as_ref()
-        .map(|u| u.username.clone())
-        .or_else(|| cache.user(message.author).map(|u| u.username.clone()))
+        .map(|u| u.username.to_string())
+        .or_else(|| cache.user(message.author).map(|u| u.username.to_string()))
         .unwrap_or_else(|| message.author.to_string())
 }
 
@@ -297,7 +294,7 @@ fn reply_to<H: Harness>(server: &FakeServer, asked: &Message) -> String {
                 asked.content
             )
         });
-    reply.content.unwrap_or_default()
+    reply.content.unwrap_or_default().into()
 }
 
 fn is_member(server: &FakeServer, user: UserId) -> bool {

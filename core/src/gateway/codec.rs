@@ -1,9 +1,12 @@
 //! Frame encoding and decoding for the two gateway formats.
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
 
 use super::command::ClientMessage;
 use super::event::Event;
+use crate::model::tagged::Str;
 
 /// The gateway wire format, chosen with `?format=` on connect.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -133,7 +136,10 @@ pub fn decode(format: Format, frame: &WsMessage) -> Result<Event, DecodeError> {
                     decode_known(&event_type, &mut de).map_err(|e| e.to_string())
                 }
             };
-            decoded.map_err(|reason| DecodeError::Malformed { event_type, reason })
+            decoded.map_err(|reason| DecodeError::Malformed {
+                event_type: event_type.into_owned(),
+                reason,
+            })
         }
         _ => decode_slow(format, frame),
     }
@@ -164,18 +170,22 @@ fn decode_slow(format: Format, frame: &WsMessage) -> Result<Event, DecodeError> 
     result.map_err(|reason| match sniff_type(format, frame) {
         Some(event_type) => {
             // Known types report "<Type>: <what is wrong>"; don't repeat the type.
-            let reason = match reason.strip_prefix(event_type.as_str()) {
+            let reason = match reason.strip_prefix(&*event_type) {
                 Some(rest) if rest.starts_with(": ") => rest[2..].to_owned(),
                 _ => reason,
             };
-            DecodeError::Malformed { event_type, reason }
+            DecodeError::Malformed {
+                event_type: event_type.into_owned(),
+                reason,
+            }
         }
         None => DecodeError::Syntax { format, reason },
     })
 }
 
-/// Reads the top-level `type` of a frame that failed to decode, as far as the frame goes.
-fn sniff_type(format: Format, frame: &WsMessage) -> Option<String> {
+/// Reads the top-level `type` of a frame, as far as the frame goes (borrowed from the frame
+/// unless it holds escapes).
+fn sniff_type(format: Format, frame: &WsMessage) -> Option<Cow<'_, str>> {
     let mut found = None;
     let sniffer = TypeSniffer(&mut found);
     // The result is irrelevant: the visitor records `type` as soon as it has read it.
@@ -193,9 +203,9 @@ fn sniff_type(format: Format, frame: &WsMessage) -> Option<String> {
     found
 }
 
-struct TypeSniffer<'a>(&'a mut Option<String>);
+struct TypeSniffer<'a, 'de>(&'a mut Option<Cow<'de, str>>);
 
-impl<'de> serde::de::Visitor<'de> for TypeSniffer<'_> {
+impl<'de> serde::de::Visitor<'de> for TypeSniffer<'_, 'de> {
     type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -203,9 +213,9 @@ impl<'de> serde::de::Visitor<'de> for TypeSniffer<'_> {
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+        while let Some(Str(key)) = map.next_key::<Str<'de>>()? {
             if key == "type" {
-                if let Ok(name) = map.next_value::<String>() {
+                if let Ok(Str(name)) = map.next_value::<Str<'de>>() {
                     *self.0 = Some(name);
                 }
                 return Ok(());

@@ -1,5 +1,6 @@
 //! Channels: saved messages, direct messages, groups and server channels.
 
+use compact_str::CompactString;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -70,12 +71,12 @@ tagged_enum! {
             #[serde(rename = "_id")]
             id: ChannelId,
             /// Name.
-            name: String,
+            name: CompactString,
             /// Owner.
             owner: UserId,
             /// Description.
             #[serde(default, skip_serializing_if = "Option::is_none")]
-            description: Option<String>,
+            description: Option<CompactString>,
             /// Participants.
             recipients: Vec<UserId>,
             /// Icon.
@@ -99,10 +100,10 @@ tagged_enum! {
             /// The server it belongs to.
             server: ServerId,
             /// Name.
-            name: String,
+            name: CompactString,
             /// Description.
             #[serde(default, skip_serializing_if = "Option::is_none")]
-            description: Option<String>,
+            description: Option<CompactString>,
             /// Icon.
             #[serde(default, skip_serializing_if = "Option::is_none")]
             icon: Option<Box<File>>,
@@ -133,10 +134,10 @@ tagged_enum! {
             /// The server it belongs to.
             server: ServerId,
             /// Name.
-            name: String,
+            name: CompactString,
             /// Description.
             #[serde(default, skip_serializing_if = "Option::is_none")]
-            description: Option<String>,
+            description: Option<CompactString>,
             /// Icon.
             #[serde(default, skip_serializing_if = "Option::is_none")]
             icon: Option<Box<File>>,
@@ -405,13 +406,13 @@ string_enum! {
 pub struct PartialChannel {
     /// New name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<CompactString>,
     /// New owner (groups).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<UserId>,
     /// New description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    pub description: Option<CompactString>,
     /// New icon.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<Box<File>>,

@@ -1,5 +1,6 @@
 //! Embeds: link previews (website, image, video), text embeds and special media.
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use super::{File, UnknownVariant};
@@ -20,7 +21,7 @@ string_enum! {
 #[non_exhaustive]
 pub struct EmbedImage {
     /// Image URL.
-    pub url: String,
+    pub url: CompactString,
     /// Width in pixels.
     pub width: u64,
     /// Height in pixels.
@@ -34,7 +35,7 @@ pub struct EmbedImage {
 #[non_exhaustive]
 pub struct EmbedVideo {
     /// Video URL.
-    pub url: String,
+    pub url: CompactString,
     /// Width in pixels.
     pub width: u64,
     /// Height in pixels.
@@ -47,19 +48,19 @@ pub struct EmbedVideo {
 pub struct WebsiteEmbed {
     /// The page URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: Option<CompactString>,
     /// The URL as written in the message, before redirects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub original_url: Option<String>,
+    pub original_url: Option<CompactString>,
     /// Recognised special content (YouTube, Spotify, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub special: Option<Special>,
     /// Page title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
+    pub title: Option<CompactString>,
     /// Page description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    pub description: Option<CompactString>,
     /// Preview image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<EmbedImage>,
@@ -68,13 +69,13 @@ pub struct WebsiteEmbed {
     pub video: Option<EmbedVideo>,
     /// Site name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub site_name: Option<String>,
+    pub site_name: Option<CompactString>,
     /// Site icon URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icon_url: Option<String>,
+    pub icon_url: Option<CompactString>,
     /// Accent colour (CSS).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub colour: Option<String>,
+    pub colour: Option<CompactString>,
 }
 
 /// A text embed (sent by bots and webhooks).
@@ -83,22 +84,22 @@ pub struct WebsiteEmbed {
 pub struct TextEmbed {
     /// Icon URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icon_url: Option<String>,
+    pub icon_url: Option<CompactString>,
     /// Link URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: Option<CompactString>,
     /// Title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
+    pub title: Option<CompactString>,
     /// Description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    pub description: Option<CompactString>,
     /// Attached media.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media: Option<File>,
     /// Accent colour (CSS).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub colour: Option<String>,
+    pub colour: Option<CompactString>,
 }
 
 tagged_enum! {
@@ -165,37 +166,37 @@ tagged_enum! {
         /// A YouTube video.
         YouTube {
             /// Video id.
-            id: String,
+            id: CompactString,
             /// Channel name (`null` if unknown).
             #[serde(default)]
-            creator_name: Option<String>,
+            creator_name: Option<CompactString>,
             /// Channel URL (`null` if unknown).
             #[serde(default)]
-            creator_url: Option<String>,
+            creator_url: Option<CompactString>,
             /// Start timestamp.
             #[serde(default, skip_serializing_if = "Option::is_none")]
-            timestamp: Option<String>,
+            timestamp: Option<CompactString>,
         },
         /// Lightspeed.tv content.
         Lightspeed {
             /// Kind of content.
             content_type: LightspeedType,
             /// Content id.
-            id: String,
+            id: CompactString,
         },
         /// Twitch content.
         Twitch {
             /// Kind of content.
             content_type: TwitchType,
             /// Content id.
-            id: String,
+            id: CompactString,
         },
         /// Spotify content.
         Spotify {
             /// Kind of content (`track`, `album`, ...).
-            content_type: String,
+            content_type: CompactString,
             /// Content id.
-            id: String,
+            id: CompactString,
         },
         /// A Soundcloud track.
         Soundcloud,
@@ -204,20 +205,20 @@ tagged_enum! {
             /// Kind of content.
             content_type: BandcampType,
             /// Content id.
-            id: String,
+            id: CompactString,
         },
         /// Apple Music content.
         AppleMusic {
             /// Album id.
-            album_id: String,
+            album_id: CompactString,
             /// Track id.
             #[serde(default, skip_serializing_if = "Option::is_none")]
-            track_id: Option<String>,
+            track_id: Option<CompactString>,
         },
         /// A Streamable video.
         Streamable {
             /// Video id.
-            id: String,
+            id: CompactString,
         },
         /// A post on X (revolt-models 0.16.2).
         XApp(Box<XAppPost>),
@@ -232,35 +233,35 @@ tagged_enum! {
 #[non_exhaustive]
 pub struct XAppPost {
     /// Post id.
-    pub id: String,
+    pub id: CompactString,
     /// Post text.
-    pub text: String,
+    pub text: CompactString,
     /// Author display name.
-    pub author_name: String,
+    pub author_name: CompactString,
     /// Author handle.
-    pub author_handle: String,
+    pub author_handle: CompactString,
     /// Author profile URL.
-    pub author_url: String,
+    pub author_url: CompactString,
     /// Author avatar URL.
     #[serde(default)]
-    pub author_avatar_url: Option<String>,
+    pub author_avatar_url: Option<CompactString>,
     /// When the post was made (Unix time).
     pub created_timestamp: u64,
     /// Quoted post id.
     #[serde(default)]
-    pub quote_id: Option<String>,
+    pub quote_id: Option<CompactString>,
     /// Quoted post text.
     #[serde(default)]
-    pub quote_text: Option<String>,
+    pub quote_text: Option<CompactString>,
     /// Quoted post author handle.
     #[serde(default)]
-    pub quote_author_handle: Option<String>,
+    pub quote_author_handle: Option<CompactString>,
     /// Quoted post author name.
     #[serde(default)]
-    pub quote_author_name: Option<String>,
+    pub quote_author_name: Option<CompactString>,
     /// Quoted post author URL.
     #[serde(default)]
-    pub quote_author_url: Option<String>,
+    pub quote_author_url: Option<CompactString>,
     /// Reply count.
     #[serde(default)]
     pub replies: u64,

@@ -1,5 +1,6 @@
 //! Custom emojis.
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use super::UnknownVariant;
@@ -39,7 +40,7 @@ pub struct Emoji {
     /// Who uploaded it.
     pub creator_id: UserId,
     /// Name (used as `:name:`).
-    pub name: String,
+    pub name: CompactString,
     /// Whether it is animated.
     #[serde(default, skip_serializing_if = "is_false")]
     pub animated: bool,
@@ -71,5 +72,5 @@ impl Emoji {
 pub struct PartialEmoji {
     /// New name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<CompactString>,
 }

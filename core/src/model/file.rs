@@ -1,5 +1,9 @@
 //! Uploaded files (attachments, avatars, icons, ...).
 
+use compact_str::CompactString;
+use std::fmt;
+
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use super::UnknownVariant;
@@ -14,13 +18,13 @@ pub struct File {
     pub id: FileId,
     /// The tag (bucket) it was uploaded to: `attachments`, `avatars`, `backgrounds`,
     /// `icons`, `banners` or `emojis`.
-    pub tag: String,
+    pub tag: CompactString,
     /// Original file name (`"unnamed-file"` if it had none).
-    pub filename: String,
+    pub filename: CompactString,
     /// What kind of content it is.
     pub metadata: FileMetadata,
     /// MIME type.
-    pub content_type: String,
+    pub content_type: CompactString,
     /// Stored size in bytes.
     pub size: i64,
     /// Whether the file was deleted.
@@ -40,7 +44,7 @@ pub struct File {
     pub server_id: Option<ServerId>,
     /// Legacy: the object it belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub object_id: Option<String>,
+    pub object_id: Option<CompactString>,
 }
 
 impl File {
@@ -68,7 +72,7 @@ tagged_enum! {
             /// Height in pixels.
             height: u64,
             /// A thumbhash placeholder (`null` if none was computed).
-            #[serde(default)]
+            #[serde(default, deserialize_with = "exact_bytes")]
             thumbhash: Option<Vec<u8>>,
             /// Whether the image is animated (`null` if unknown).
             #[serde(default)]
@@ -85,4 +89,48 @@ tagged_enum! {
     /// A kind this version of the library does not know, kept verbatim.
     Unknown(UnknownVariant);
     known = ["File", "Text", "Audio", "Image", "Video"];
+}
+
+/// Reads an optional byte list (a JSON array of numbers, a msgpack array or bin) into a
+/// vector allocated once at its exact length; serde's own `Vec` grows from nothing, which
+/// for a thumbhash costs three allocations and two copies.
+fn exact_bytes<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
+    struct Bytes;
+    impl<'de> Visitor<'de> for Bytes {
+        type Value = Option<Vec<u8>>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list of bytes or null")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+            Ok(Some(v.to_vec()))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            // Thumbhashes are at most a few dozen bytes: gather them on the stack first.
+            let mut buf = [0u8; 64];
+            let mut len = 0;
+            while let Some(byte) = seq.next_element::<u8>()? {
+                if len == buf.len() {
+                    let mut long = buf.to_vec();
+                    long.push(byte);
+                    while let Some(byte) = seq.next_element::<u8>()? {
+                        long.push(byte);
+                    }
+                    return Ok(Some(long));
+                }
+                buf[len] = byte;
+                len += 1;
+            }
+            Ok(Some(buf[..len].to_vec()))
+        }
+    }
+    d.deserialize_option(Bytes)
 }

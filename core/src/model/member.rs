@@ -1,5 +1,6 @@
 //! Server members.
 
+use compact_str::CompactString;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -43,10 +44,10 @@ pub struct Member {
     pub joined_at: Timestamp,
     /// Server nickname.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nickname: Option<String>,
+    pub nickname: Option<CompactString>,
     /// Server-specific pronouns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pronouns: Option<String>,
+    pub pronouns: Option<CompactString>,
     /// Server avatar.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<Box<File>>,
@@ -163,10 +164,10 @@ pub struct PartialMember {
     pub joined_at: Option<Timestamp>,
     /// New nickname.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nickname: Option<String>,
+    pub nickname: Option<CompactString>,
     /// New pronouns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pronouns: Option<String>,
+    pub pronouns: Option<CompactString>,
     /// New avatar.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<Box<File>>,

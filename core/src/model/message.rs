@@ -1,5 +1,6 @@
 //! Messages, system messages, replies, reactions and masquerades.
 
+use compact_str::CompactString;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -13,7 +14,7 @@ use crate::id::{ChannelId, FileId, MessageId, RoleId, UserId};
 #[non_exhaustive]
 pub struct MessageWebhook {
     /// Webhook name.
-    pub name: String,
+    pub name: CompactString,
     /// Avatar file id (`null` if none).
     #[serde(default)]
     pub avatar: Option<FileId>,
@@ -25,18 +26,18 @@ pub struct MessageWebhook {
 pub struct Masquerade {
     /// Displayed name (1–32 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<CompactString>,
     /// Displayed avatar URL (1–256 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<String>,
+    pub avatar: Option<CompactString>,
     /// Displayed name colour (CSS, 1–128 characters; needs `ManageRole`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub colour: Option<String>,
+    pub colour: Option<CompactString>,
 }
 
 impl Masquerade {
     /// A masquerade with a display name.
-    pub fn name(name: impl Into<String>) -> Self {
+    pub fn name(name: impl Into<CompactString>) -> Self {
         Self {
             name: Some(name.into()),
             ..Self::default()
@@ -78,7 +79,7 @@ fn is_false(value: &bool) -> bool {
 pub struct Interactions {
     /// Reactions offered to readers (emoji ids or Unicode emoji).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reactions: Option<Vec<String>>,
+    pub reactions: Option<Vec<CompactString>>,
     /// Only the offered reactions may be used.
     #[serde(default, skip_serializing_if = "is_false")]
     pub restrict_reactions: bool,
@@ -86,7 +87,7 @@ pub struct Interactions {
 
 impl Interactions {
     /// Offers these reactions under the message.
-    pub fn reactions(reactions: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn reactions(reactions: impl IntoIterator<Item = impl Into<CompactString>>) -> Self {
         Self {
             reactions: Some(reactions.into_iter().map(Into::into).collect()),
             restrict_reactions: false,
@@ -113,7 +114,7 @@ tagged_enum! {
         /// Plain text.
         Text {
             /// The text.
-            content: String,
+            content: CompactString,
         },
         /// A user was added to a group.
         UserAdded {
@@ -152,7 +153,7 @@ tagged_enum! {
         /// The channel was renamed.
         ChannelRenamed {
             /// The new name.
-            name: String,
+            name: CompactString,
             /// Who renamed it.
             by: UserId,
         },
@@ -210,7 +211,7 @@ pub struct Message {
     pub id: MessageId,
     /// Nonce (the idempotency key it was sent with; absent on system messages).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nonce: Option<String>,
+    pub nonce: Option<CompactString>,
     /// Channel.
     pub channel: ChannelId,
     /// Author: a user id, a webhook id, or [`UserId::SYSTEM`] for system messages.
@@ -226,7 +227,7 @@ pub struct Message {
     pub webhook: Option<MessageWebhook>,
     /// Text content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content: Option<String>,
+    pub content: Option<CompactString>,
     /// System message payload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system: Option<SystemMessage>,
@@ -250,7 +251,7 @@ pub struct Message {
     pub replies: Option<Vec<MessageId>>,
     /// Reactions: emoji (a custom emoji id or a Unicode emoji) to the users who reacted.
     #[serde(default, skip_serializing_if = "HashMap::is_empty")]
-    pub reactions: HashMap<String, Vec<UserId>>,
+    pub reactions: HashMap<CompactString, Vec<UserId>>,
     /// Reaction settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interactions: Option<Box<Interactions>>,
@@ -340,7 +341,7 @@ impl Message {
 
     /// Records a reaction (`MessageReact`); a user is listed once per emoji.
     pub fn add_reaction(&mut self, emoji: &str, user: UserId) {
-        let users = self.reactions.entry(emoji.to_owned()).or_default();
+        let users = self.reactions.entry(CompactString::from(emoji)).or_default();
         if !users.contains(&user) {
             users.push(user);
         }
@@ -382,7 +383,7 @@ pub struct PartialMessage {
     pub id: Option<MessageId>,
     /// New nonce.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nonce: Option<String>,
+    pub nonce: Option<CompactString>,
     /// New channel.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<ChannelId>,
@@ -400,7 +401,7 @@ pub struct PartialMessage {
     pub webhook: Option<MessageWebhook>,
     /// New content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content: Option<String>,
+    pub content: Option<CompactString>,
     /// New system payload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system: Option<SystemMessage>,
@@ -424,7 +425,7 @@ pub struct PartialMessage {
     pub replies: Option<Vec<MessageId>>,
     /// New reactions (the whole map; `{}` after all reactions were removed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reactions: Option<HashMap<String, Vec<UserId>>>,
+    pub reactions: Option<HashMap<CompactString, Vec<UserId>>>,
     /// New reaction settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interactions: Option<Box<Interactions>>,

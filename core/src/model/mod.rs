@@ -10,11 +10,12 @@
 //! `apply(&mut self, data, clear)` that does exactly that (clears first, like the server).
 //!
 //! Sizes of the main cached types on a 64-bit target (checked by a test in
-//! `core/tests/sizes.rs`; ids are 16-byte ULIDs, rarely-present files are boxed):
+//! `core/tests/sizes.rs`; ids are 16-byte ULIDs, text is a [`CompactString`] (24 bytes, inline up to 24), rarely-present files are boxed):
 //!
 //! | type | bytes |
 //! |---|---|
-//! | ids (`UserId`, `ChannelId`, ... and `FileId`) | 16 |
+//! | ULID ids (`UserId`, `ChannelId`, ...) | 16 |
+//! | string ids (`FileId`, ..., inline up to 46 bytes) | 48 |
 //! | [`Timestamp`] | 8 |
 //! | [`Permissions`] | 8 |
 //! | [`User`] | 248 |
@@ -22,10 +23,10 @@
 //! | [`Server`] | 224 |
 //! | [`Role`] | 120 |
 //! | [`Channel`] | 216 |
-//! | [`Message`] | 464 |
+//! | [`Message`] | 496 |
 //! | [`Emoji`] | 96 |
 //! | [`Webhook`] | 112 |
-//! | [`File`] | 224 |
+//! | [`File`] | 256 |
 //! | [`UserVoiceState`] | 32 |
 //! | [`crate::gateway::Event`] | 96 |
 //!
@@ -63,6 +64,10 @@ mod user;
 mod voice;
 mod webhook;
 
+/// Text fields of received objects (names, file names, content, ...): a string stored inline
+/// up to 24 bytes, so short text costs no heap allocation. It derefs to `str`, compares with
+/// `&str` and `String`, and converts with `.into()` either way.
+pub use compact_str::CompactString;
 pub use audit::{AuditLogAction, AuditLogEntry, AuditLogQueryResponse};
 pub use auth::{
     AccountInfo, AuthEvent, MfaMethod, MfaResponse, MfaTicket, MultiFactorStatus, OnboardingStatus,

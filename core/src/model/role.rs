@@ -1,5 +1,6 @@
 //! Server roles.
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use super::user::{set, set_some};
@@ -18,12 +19,12 @@ pub struct Role {
     #[serde(rename = "_id")]
     pub id: RoleId,
     /// Name.
-    pub name: String,
+    pub name: CompactString,
     /// Permission override applied to holders.
     pub permissions: OverrideField,
     /// Name colour (any CSS colour, including gradients).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub colour: Option<String>,
+    pub colour: Option<CompactString>,
     /// Whether holders are shown separately in the member list.
     #[serde(default, skip_serializing_if = "is_false")]
     pub hoist: bool,
@@ -103,13 +104,13 @@ pub struct PartialRole {
     pub id: Option<RoleId>,
     /// New name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<CompactString>,
     /// New permissions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<OverrideField>,
     /// New colour.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub colour: Option<String>,
+    pub colour: Option<CompactString>,
     /// New hoist flag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hoist: Option<bool>,

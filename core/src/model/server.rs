@@ -1,5 +1,6 @@
 //! Servers, categories, system message channels and bans.
 
+use compact_str::CompactString;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -19,7 +20,7 @@ pub struct Category {
     /// Category id (1–32 characters, chosen by the client).
     pub id: CategoryId,
     /// Title (1–32 characters).
-    pub title: String,
+    pub title: CompactString,
     /// Channels in the category, in order.
     #[serde(default)]
     pub channels: Vec<ChannelId>,
@@ -27,7 +28,7 @@ pub struct Category {
 
 impl Category {
     /// A category.
-    pub fn new(id: CategoryId, title: impl Into<String>, channels: Vec<ChannelId>) -> Self {
+    pub fn new(id: CategoryId, title: impl Into<CompactString>, channels: Vec<ChannelId>) -> Self {
         Self {
             id,
             title: title.into(),
@@ -95,10 +96,10 @@ pub struct Server {
     /// Owner.
     pub owner: UserId,
     /// Name.
-    pub name: String,
+    pub name: CompactString,
     /// Description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    pub description: Option<CompactString>,
     /// Channel ids, in order.
     #[serde(default)]
     pub channels: Vec<ChannelId>,
@@ -247,10 +248,10 @@ pub struct PartialServer {
     pub owner: Option<UserId>,
     /// New name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<CompactString>,
     /// New description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    pub description: Option<CompactString>,
     /// New channel list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channels: Option<Vec<ChannelId>>,
@@ -298,7 +299,7 @@ pub struct ServerBan {
     pub id: MemberId,
     /// Reason given (`null` if none).
     #[serde(default)]
-    pub reason: Option<String>,
+    pub reason: Option<CompactString>,
 }
 
 /// A banned user as the ban list shows it.
@@ -309,9 +310,9 @@ pub struct BannedUser {
     #[serde(rename = "_id")]
     pub id: UserId,
     /// Username.
-    pub username: String,
+    pub username: CompactString,
     /// Discriminator.
-    pub discriminator: String,
+    pub discriminator: CompactString,
     /// Avatar (`null` if none).
     #[serde(default)]
     pub avatar: Option<File>,

@@ -1,5 +1,6 @@
 //! Users, relationships, presence and profiles.
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use super::{File, UserBadges, UserFlags};
@@ -67,7 +68,7 @@ impl Relationship {
 pub struct UserStatus {
     /// Custom status text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+    pub text: Option<CompactString>,
     /// Presence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub presence: Option<Presence>,
@@ -89,15 +90,15 @@ pub struct User {
     #[serde(rename = "_id")]
     pub id: UserId,
     /// Username.
-    pub username: String,
+    pub username: CompactString,
     /// Four-digit discriminator, e.g. `"0001"`.
-    pub discriminator: String,
+    pub discriminator: CompactString,
     /// Display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
+    pub display_name: Option<CompactString>,
     /// Pronouns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pronouns: Option<String>,
+    pub pronouns: Option<CompactString>,
     /// Avatar.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<Box<File>>,
@@ -253,16 +254,16 @@ pub struct PartialUser {
     pub id: Option<UserId>,
     /// New username.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    pub username: Option<CompactString>,
     /// New discriminator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discriminator: Option<String>,
+    pub discriminator: Option<CompactString>,
     /// New display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
+    pub display_name: Option<CompactString>,
     /// New pronouns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pronouns: Option<String>,
+    pub pronouns: Option<CompactString>,
     /// New avatar.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<Box<File>>,
@@ -298,7 +299,7 @@ pub struct PartialUser {
 pub struct UserProfile {
     /// Profile text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content: Option<String>,
+    pub content: Option<CompactString>,
     /// Profile background.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background: Option<File>,

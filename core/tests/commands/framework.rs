@@ -54,7 +54,7 @@ fn kick(ctx: Ctx, args: Kick) -> Result<(), CommandError> {
     ctx.handle.execute_owned(request)?;
     let name = ctx
         .handle
-        .with_cache(|c| c.user(args.member.id.user).map(|u| u.username.clone()))
+        .with_cache(|c| c.user(args.member.id.user).map(|u| u.username.to_string()))
         .unwrap_or_else(|| args.member.id.user.to_string());
     ctx.handle
         .execute_owned(ctx.reply(format!("Kicked {name}.")))?;

@@ -289,7 +289,10 @@ macro_rules! string_id {
 /// The storage of string ids: inline when short (every id the server issues), else boxed.
 #[derive(Clone)]
 enum ShortStr {
-    Inline { len: u8, bytes: [u8; SHORT_STR_INLINE] },
+    Inline {
+        len: u8,
+        bytes: [u8; SHORT_STR_INLINE],
+    },
     Boxed(Box<str>),
 }
 

@@ -18,7 +18,7 @@ fn main_types_stay_compact() {
         ("FileId", size_of::<FileId>(), 48),
         ("Timestamp", size_of::<Timestamp>(), 8),
         ("Permissions", size_of::<Permissions>(), 8),
-        ("File", size_of::<File>(), 256),
+        ("File", size_of::<File>(), 192),
         ("User", size_of::<User>(), 248),
         ("Member", size_of::<Member>(), 144),
         ("Server", size_of::<Server>(), 224),

@@ -75,7 +75,11 @@ pub struct Roll {
 /// A member's name as people see it: the nickname, else the username. (`Ready` does not
 /// carry every member's user, so the bodies get it with `get_or_fetch_user`.)
 fn member_name(member: &Member, user: &User) -> String {
-    member.nickname.as_ref().unwrap_or(&user.username).to_string()
+    member
+        .nickname
+        .as_ref()
+        .unwrap_or(&user.username)
+        .to_string()
 }
 
 fn author_name(cache: &Cache, message: &Message) -> String {

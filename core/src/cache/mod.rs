@@ -338,14 +338,14 @@ impl Cache {
 
     /// Caches a user. An unchanged user (the usual case: the same author message after
     /// message) is left as it is, without a copy.
-    fn put_user(&mut self, user: &User) {
+    fn put_user(&mut self, user: &Arc<User>) {
         if self.keeps(CacheResources::USERS) || Some(user.id) == self.current_user {
             put_if_changed(&mut self.users, user.id, user);
         }
     }
 
     /// Caches a member, without a copy when it is unchanged.
-    fn put_member(&mut self, member: &Member) {
+    fn put_member(&mut self, member: &Arc<Member>) {
         if self.keeps(CacheResources::MEMBERS) {
             put_if_changed(&mut self.members, member.id, member);
         }
@@ -387,17 +387,17 @@ impl Cache {
     }
 }
 
-/// Inserts a copy of `value` unless the cached one is equal.
-fn put_if_changed<K: Eq + std::hash::Hash, V: Clone + PartialEq>(
+/// Caches `value` (shared, not copied) unless the cached one is equal.
+fn put_if_changed<K: Eq + std::hash::Hash, V: PartialEq>(
     map: &mut IdMap<K, Arc<V>>,
     key: K,
-    value: &V,
+    value: &Arc<V>,
 ) {
     match map.get_mut(&key) {
-        Some(cached) if **cached == *value => {}
-        Some(cached) => *cached = Arc::new(value.clone()),
+        Some(cached) if Arc::ptr_eq(cached, value) || **cached == **value => {}
+        Some(cached) => *cached = Arc::clone(value),
         None => {
-            map.insert(key, Arc::new(value.clone()));
+            map.insert(key, Arc::clone(value));
         }
     }
 }

@@ -23,13 +23,14 @@
 //!     client
 //!         .history(channel)
 //!         .oldest_first()
-//!         .map(|message| Ok(message?.content.unwrap_or_default()))
+//!         .map(|message| Ok(message?.content.unwrap_or_default().into()))
 //!         .collect()
 //! }
 //! ```
 
 use std::collections::{HashMap, VecDeque};
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
@@ -283,19 +284,23 @@ impl History {
     }
 }
 
-/// Fills each message's `user` and `member` from a page's authors.
+/// Fills each message's `user` and `member` from a page's authors (one shared copy per
+/// author).
 fn attach_authors(messages: &mut [Message], users: Vec<User>, members: Vec<Member>) {
-    let users: HashMap<_, _> = users.into_iter().map(|user| (user.id, user)).collect();
+    let users: HashMap<_, _> = users
+        .into_iter()
+        .map(|user| (user.id, Arc::new(user)))
+        .collect();
     let members: HashMap<_, _> = members
         .into_iter()
-        .map(|member| (member.id.user, member))
+        .map(|member| (member.id.user, Arc::new(member)))
         .collect();
     for message in messages {
         if message.user.is_none() {
-            message.user = users.get(&message.author).cloned().map(Box::new);
+            message.user = users.get(&message.author).cloned();
         }
         if message.member.is_none() {
-            message.member = members.get(&message.author).cloned().map(Box::new);
+            message.member = members.get(&message.author).cloned();
         }
     }
 }

@@ -398,7 +398,7 @@ event_enum! {
             user: UserId,
             /// The new member (absent on older servers).
             #[serde(default, skip_serializing_if = "Option::is_none")]
-            member: Option<Box<Member>>,
+            member: Option<Arc<Member>>,
         },
         /// Someone left a server.
         ServerMemberLeave {
@@ -454,7 +454,7 @@ event_enum! {
             /// Your id.
             id: UserId,
             /// The user; `relationship` holds the new status.
-            user: Box<User>,
+            user: Arc<User>,
         },
         /// Your synced settings changed.
         UserSettingsUpdate {

@@ -11,6 +11,7 @@ use crate::id::{FileId, MessageId, ServerId, UserId};
 
 /// A file stored on the file server (autumn), as embedded in other objects.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(from = "FileWire")]
 #[non_exhaustive]
 pub struct File {
     /// File id (a 42-character nanoid, or a ULID for emojis).
@@ -28,23 +29,80 @@ pub struct File {
     /// Stored size in bytes.
     pub size: i64,
     /// Whether the file was deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Whether the file was reported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reported: Option<bool>,
-    /// Legacy: the message it was attached to.
+    /// The legacy ownership fields, present on old files only (boxed: current servers
+    /// never send them, so a file does not carry their space).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub legacy: Option<Box<FileLegacy>>,
+}
+
+/// Legacy fields of a [`File`]: which object it belonged to.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct FileLegacy {
+    /// The message it was attached to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_id: Option<MessageId>,
-    /// Legacy: the user it belongs to.
+    /// The user it belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<UserId>,
-    /// Legacy: the server it belongs to.
+    /// The server it belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_id: Option<ServerId>,
-    /// Legacy: the object it belongs to.
+    /// The object it belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_id: Option<CompactString>,
+}
+
+/// The wire shape of a [`File`]: every field flat, so it decodes in one pass.
+#[derive(Deserialize)]
+struct FileWire {
+    #[serde(rename = "_id")]
+    id: FileId,
+    tag: CompactString,
+    filename: CompactString,
+    metadata: FileMetadata,
+    content_type: CompactString,
+    size: i64,
+    #[serde(default)]
+    deleted: Option<bool>,
+    #[serde(default)]
+    reported: Option<bool>,
+    #[serde(default)]
+    message_id: Option<MessageId>,
+    #[serde(default)]
+    user_id: Option<UserId>,
+    #[serde(default)]
+    server_id: Option<ServerId>,
+    #[serde(default)]
+    object_id: Option<CompactString>,
+}
+
+impl From<FileWire> for File {
+    fn from(wire: FileWire) -> Self {
+        let legacy = FileLegacy {
+            message_id: wire.message_id,
+            user_id: wire.user_id,
+            server_id: wire.server_id,
+            object_id: wire.object_id,
+        };
+        let legacy = (legacy != FileLegacy::default()).then(|| Box::new(legacy));
+        Self {
+            id: wire.id,
+            tag: wire.tag,
+            filename: wire.filename,
+            metadata: wire.metadata,
+            content_type: wire.content_type,
+            size: wire.size,
+            deleted: wire.deleted,
+            reported: wire.reported,
+            legacy,
+        }
+    }
 }
 
 impl File {

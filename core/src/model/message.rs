@@ -2,6 +2,7 @@
 
 use compact_str::CompactString;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -216,12 +217,13 @@ pub struct Message {
     pub channel: ChannelId,
     /// Author: a user id, a webhook id, or [`UserId::SYSTEM`] for system messages.
     pub author: UserId,
-    /// The author, on events and send responses (boxed: cached messages drop it).
+    /// The author, on events and send responses (shared: the cache keeps this same
+    /// object as the user when it is new or changed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<Box<User>>,
-    /// The author's membership, in server channels (boxed: cached messages drop it).
+    pub user: Option<Arc<User>>,
+    /// The author's membership, in server channels (shared with the cache like `user`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub member: Option<Box<Member>>,
+    pub member: Option<Arc<Member>>,
     /// Webhook details, if sent by a webhook.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<MessageWebhook>,
@@ -341,7 +343,10 @@ impl Message {
 
     /// Records a reaction (`MessageReact`); a user is listed once per emoji.
     pub fn add_reaction(&mut self, emoji: &str, user: UserId) {
-        let users = self.reactions.entry(CompactString::from(emoji)).or_default();
+        let users = self
+            .reactions
+            .entry(CompactString::from(emoji))
+            .or_default();
         if !users.contains(&user) {
             users.push(user);
         }
@@ -392,10 +397,10 @@ pub struct PartialMessage {
     pub author: Option<UserId>,
     /// New author object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<Box<User>>,
+    pub user: Option<Arc<User>>,
     /// New member object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub member: Option<Box<Member>>,
+    pub member: Option<Arc<Member>>,
     /// New webhook details.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<MessageWebhook>,

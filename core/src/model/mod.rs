@@ -26,12 +26,13 @@
 //! | [`Message`] | 496 |
 //! | [`Emoji`] | 96 |
 //! | [`Webhook`] | 112 |
-//! | [`File`] | 256 |
+//! | [`File`] | 192 |
 //! | [`UserVoiceState`] | 32 |
 //! | [`crate::gateway::Event`] | 96 |
 //!
-//! Files in users, members, servers, roles, channels and webhooks are boxed, as are the
-//! author copies (`user`, `member`) a message carries on events (the cache drops them).
+//! Files in users, members, servers, roles, channels and webhooks are boxed, and a file's
+//! rare legacy fields are boxed in it. The author (`user`, `member`) a message carries is
+//! an `Arc`, shared with the cache.
 
 #[macro_use]
 mod string_enum;
@@ -64,10 +65,6 @@ mod user;
 mod voice;
 mod webhook;
 
-/// Text fields of received objects (names, file names, content, ...): a string stored inline
-/// up to 24 bytes, so short text costs no heap allocation. It derefs to `str`, compares with
-/// `&str` and `String`, and converts with `.into()` either way.
-pub use compact_str::CompactString;
 pub use audit::{AuditLogAction, AuditLogEntry, AuditLogQueryResponse};
 pub use auth::{
     AccountInfo, AuthEvent, MfaMethod, MfaResponse, MfaTicket, MultiFactorStatus, OnboardingStatus,
@@ -81,12 +78,16 @@ pub use channel::{
     Channel, ChannelSlowmode, ChannelUnread, ChannelUnreadId, FieldsChannel, PartialChannel,
     UnknownChannel, VoiceInformation,
 };
+/// Text fields of received objects (names, file names, content, ...): a string stored inline
+/// up to 24 bytes, so short text costs no heap allocation. It derefs to `str`, compares with
+/// `&str` and `String`, and converts with `.into()` either way.
+pub use compact_str::CompactString;
 pub use embed::{
     BandcampType, Embed, EmbedImage, EmbedVideo, ImageSize, LightspeedType, SendableEmbed, Special,
     TextEmbed, TwitchType, WebsiteEmbed, XAppPost,
 };
 pub use emoji::{Emoji, EmojiParent, PartialEmoji};
-pub use file::{File, FileMetadata};
+pub use file::{File, FileLegacy, FileMetadata};
 pub use flags::{BotFlags, MessageFlags, ServerFlags, UserBadges, UserFlags};
 pub use instance::{
     AutumnFeature, BuildInformation, CaptchaFeature, GlobalLimits, InstanceFeatures, InstanceInfo,

@@ -192,3 +192,104 @@ fn exact_bytes<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Er
     }
     d.deserialize_option(Bytes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = r#"{"_id":"f","tag":"avatars","filename":"a.png","metadata":{"type":"Image","width":1,"height":2,"thumbhash":[1, 2,255],"animated":false},"content_type":"image/png","size":3}"#;
+
+    fn thumbhash(file: &File) -> Option<Vec<u8>> {
+        match &file.metadata {
+            FileMetadata::Image { thumbhash, .. } => thumbhash.clone(),
+            other => panic!("not an image: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn thumbhashes_decode_from_json_msgpack_and_buffered_values() {
+        let direct: File = serde_json::from_str(FILE).unwrap();
+        assert_eq!(thumbhash(&direct), Some(vec![1, 2, 255]));
+        let value: serde_json::Value = serde_json::from_str(FILE).unwrap();
+        assert_eq!(
+            serde_json::from_value::<File>(value.clone()).unwrap(),
+            direct
+        );
+        let packed = rmp_serde::to_vec_named(&value).unwrap();
+        assert_eq!(rmp_serde::from_slice::<File>(&packed).unwrap(), direct);
+        // msgpack may also carry the bytes as `bin`.
+        let mut map = value.as_object().unwrap().clone();
+        map.remove("metadata");
+        #[derive(Serialize)]
+        struct Meta<'a> {
+            r#type: &'a str,
+            width: u64,
+            height: u64,
+            #[serde(with = "serde_bytes_compat")]
+            thumbhash: &'a [u8],
+        }
+        mod serde_bytes_compat {
+            pub fn serialize<S: serde::Serializer>(v: &[u8], s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_bytes(v)
+            }
+        }
+        #[derive(Serialize)]
+        struct WithBin<'a> {
+            #[serde(flatten)]
+            rest: &'a serde_json::Map<String, serde_json::Value>,
+            metadata: Meta<'a>,
+        }
+        let bin = rmp_serde::to_vec_named(&WithBin {
+            rest: &map,
+            metadata: Meta {
+                r#type: "Image",
+                width: 1,
+                height: 2,
+                thumbhash: &[9, 8],
+            },
+        })
+        .unwrap();
+        let from_bin: File = rmp_serde::from_slice(&bin).unwrap();
+        assert_eq!(thumbhash(&from_bin), Some(vec![9, 8]));
+
+        let long: Vec<u8> = (0..=255).collect();
+        let long_json = FILE.replace("[1, 2,255]", &format!("{long:?}"));
+        assert_eq!(
+            thumbhash(&serde_json::from_str(&long_json).unwrap()),
+            Some(long)
+        );
+        let null = FILE.replace("[1, 2,255]", "null");
+        assert_eq!(thumbhash(&serde_json::from_str(&null).unwrap()), None);
+        let absent = FILE.replace(r#","thumbhash":[1, 2,255]"#, "");
+        assert_eq!(thumbhash(&serde_json::from_str(&absent).unwrap()), None);
+        for bad in ["[256]", "[-1]", "[1.5]", r#""x""#, "{}"] {
+            let frame = FILE.replace("[1, 2,255]", bad);
+            assert!(serde_json::from_str::<File>(&frame).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn legacy_fields_are_boxed_only_when_present_and_round_trip() {
+        let current: File = serde_json::from_str(FILE).unwrap();
+        assert_eq!(current.legacy, None);
+        let json = serde_json::to_value(&current).unwrap();
+        assert!(json.get("message_id").is_none() && json.get("object_id").is_none());
+
+        let old = FILE.replace(
+            r#""size":3"#,
+            r#""size":3,"message_id":"01M7YT8F8NBH98W6P4028C2GH8","object_id":"o1""#,
+        );
+        let old_file: File = serde_json::from_str(&old).unwrap();
+        let legacy = old_file.legacy.as_deref().unwrap();
+        assert_eq!(
+            legacy.message_id.map(|id| id.to_string()).as_deref(),
+            Some("01M7YT8F8NBH98W6P4028C2GH8")
+        );
+        assert_eq!(legacy.object_id.as_deref(), Some("o1"));
+        assert_eq!(legacy.user_id, None);
+        let round: File = serde_json::from_value(serde_json::to_value(&old_file).unwrap()).unwrap();
+        assert_eq!(round, old_file);
+        let packed = rmp_serde::to_vec_named(&old_file).unwrap();
+        assert_eq!(rmp_serde::from_slice::<File>(&packed).unwrap(), old_file);
+    }
+}

@@ -476,7 +476,7 @@ impl Check {
                     RoleRef::Name(name) => member
                         .roles
                         .iter()
-                        .any(|id| server.roles.get(id).is_some_and(|r| &r.name == name)),
+                        .any(|id| server.roles.get(id).is_some_and(|r| r.name == *name)),
                 };
                 if *any {
                     if roles.iter().any(holds) {

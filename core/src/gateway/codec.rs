@@ -186,6 +186,11 @@ fn decode_slow(format: Format, frame: &WsMessage) -> Result<Event, DecodeError> 
 /// Reads the top-level `type` of a frame, as far as the frame goes (borrowed from the frame
 /// unless it holds escapes).
 fn sniff_type(format: Format, frame: &WsMessage) -> Option<Cow<'_, str>> {
+    if let (Format::Json, WsMessage::Text(text)) = (format, frame) {
+        if let Some(event_type) = leading_json_type(text) {
+            return Some(Cow::Borrowed(event_type));
+        }
+    }
     let mut found = None;
     let sniffer = TypeSniffer(&mut found);
     // The result is irrelevant: the visitor records `type` as soon as it has read it.
@@ -202,6 +207,23 @@ fn sniff_type(format: Format, frame: &WsMessage) -> Option<Cow<'_, str>> {
     }
     found
 }
+
+/// The `type` of a JSON frame that starts `{"type":"<name>"` (what the server writes), read
+/// without a parser: serde_json, stopped after the first entry, would build an error for
+/// the unfinished object on every frame. Anything else (a name with escapes, another key
+/// first) is left to the parser.
+fn leading_json_type(text: &str) -> Option<&str> {
+    let rest = text.trim_start_matches(JSON_SPACE).strip_prefix('{')?;
+    let rest = rest
+        .trim_start_matches(JSON_SPACE)
+        .strip_prefix("\"type\"")?;
+    let rest = rest.trim_start_matches(JSON_SPACE).strip_prefix(':')?;
+    let rest = rest.trim_start_matches(JSON_SPACE).strip_prefix('"')?;
+    let end = rest.find(['"', '\\'])?;
+    (rest.as_bytes()[end] == b'"').then(|| &rest[..end])
+}
+
+const JSON_SPACE: [char; 4] = [' ', '\t', '\n', '\r'];
 
 struct TypeSniffer<'a, 'de>(&'a mut Option<Cow<'de, str>>);
 
@@ -235,5 +257,29 @@ pub fn encode(format: Format, message: &ClientMessage) -> WsMessage {
         Format::Msgpack => WsMessage::Binary(Bytes::from(
             rmp_serde::to_vec_named(message).expect("client messages always serialise to msgpack"),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_leading_type_is_read_without_a_parser_and_anything_else_falls_back() {
+        assert_eq!(
+            leading_json_type(r#"{"type":"Message","_id":"x"}"#),
+            Some("Message")
+        );
+        assert_eq!(leading_json_type(" {\n \"type\" : \"Bulk\"}"), Some("Bulk"));
+        assert_eq!(leading_json_type(r#"{"_id":"x","type":"Message"}"#), None);
+        assert_eq!(leading_json_type(r#"{"type":"Mess\u0061ge"}"#), None);
+        assert_eq!(leading_json_type(r#"{"type":1}"#), None);
+        assert_eq!(leading_json_type(r#"{"type":"Message"#), None);
+        assert_eq!(leading_json_type(""), None);
+        // The parser still finds a type that is not first, or has escapes.
+        let late = WsMessage::Text(r#"{"_id":"x","type":"Pong","data":0}"#.into());
+        assert_eq!(sniff_type(Format::Json, &late).as_deref(), Some("Pong"));
+        let escaped = WsMessage::Text(r#"{"type":"P\u006fng","data":0}"#.into());
+        assert_eq!(sniff_type(Format::Json, &escaped).as_deref(), Some("Pong"));
     }
 }

@@ -7,7 +7,9 @@ use http::{Method, StatusCode};
 use stoat_core::auth::Token;
 use stoat_core::http::routes::{FetchSelf, SendMessage};
 use stoat_core::http::{Error, Rest, RetryPolicy, Step, TransportError};
-use stoat_core::ratelimit::{Acquire, Bucket, BucketKey, RateLimitHeaders, RateLimiter, WINDOW};
+use stoat_core::ratelimit::{
+    Acquire, Bucket, BucketKey, RateLimitHeaders, RateLimiter, UNREFINED_POLL, WINDOW,
+};
 
 const CHANNEL: &str = "01M7YSZ8V81AWBPFRM30NYSV34";
 
@@ -120,9 +122,10 @@ fn spends_capacity_before_sending_and_waits_for_the_window() {
     for ticket in &tickets[..10] {
         assert_eq!(limiter.acquire(ticket, t0), Acquire::Ready);
     }
+    // The window's end is only assumed (no response yet): ask again soon, never past it.
     assert_eq!(
         limiter.acquire(&tickets[10], t0),
-        Acquire::Wait(t0 + WINDOW)
+        Acquire::Wait(t0 + UNREFINED_POLL)
     );
     assert_eq!(
         limiter.acquire(&tickets[10], t0 + WINDOW - Duration::from_millis(1)),
@@ -158,7 +161,7 @@ fn capacity_is_handed_out_in_fifo_order() {
     // Only two fit: the seventh cannot overtake the fifth and sixth.
     assert_eq!(
         limiter.acquire(&seventh, window3),
-        Acquire::Wait(window3 + WINDOW)
+        Acquire::Wait(window3 + UNREFINED_POLL)
     );
     assert_eq!(limiter.acquire(&sixth, window3), Acquire::Ready);
     assert_eq!(limiter.acquire(&fifth, window3), Acquire::Ready);
@@ -351,9 +354,68 @@ fn a_request_that_dies_mid_flight_does_not_wedge_its_bucket() {
         drop(call);
     }
     let mut call = rest.call(&SendMessage::new(channel, "x")).unwrap();
-    // The window is spent, but it ends: the next send goes once it has.
-    assert!(matches!(call.poll(t0), Step::Wait(t) if t == t0 + WINDOW));
-    expect_send(call.poll(t0 + WINDOW));
+    // The window is spent, but it ends: the next send goes once it has. (No response ever
+    // refines the assumed window, so the call keeps asking every `UNREFINED_POLL`.)
+    let mut now = t0;
+    let mut polls = 0;
+    loop {
+        match call.poll(now) {
+            Step::Wait(t) => {
+                assert!(t > now && t <= t0 + WINDOW, "waits until {t:?}");
+                now = t;
+                polls += 1;
+            }
+            step => {
+                expect_send(step);
+                break;
+            }
+        }
+    }
+    assert_eq!(now, t0 + WINDOW);
+    assert!(polls <= 100, "{polls} polls");
+}
+
+#[test]
+fn a_request_queued_behind_a_burst_follows_the_window_a_response_reports() {
+    let mut limiter = RateLimiter::new();
+    let t0 = Instant::now();
+    let edit = key(Method::PATCH, "/users/@me"); // 2 per window
+    let (a, b, c) = (
+        limiter.enqueue(edit.clone()),
+        limiter.enqueue(edit.clone()),
+        limiter.enqueue(edit.clone()),
+    );
+    assert_eq!(limiter.acquire(&a, t0), Acquire::Ready);
+    assert_eq!(limiter.acquire(&b, t0), Acquire::Ready);
+    // Before any response, c is told to ask again soon, not to sleep 10 s.
+    assert_eq!(limiter.acquire(&c, t0), Acquire::Wait(t0 + UNREFINED_POLL));
+    // a's response: the server's window (it started earlier) ends in 2 s.
+    let t1 = t0 + Duration::from_millis(40);
+    let headers = RateLimitHeaders {
+        limit: 2,
+        remaining: 0,
+        reset_after: Duration::from_secs(2),
+    };
+    limiter.on_response(&edit, headers, t1);
+    let t2 = t0 + UNREFINED_POLL;
+    assert_eq!(
+        limiter.acquire(&c, t2),
+        Acquire::Wait(t1 + Duration::from_secs(2))
+    );
+    assert_eq!(
+        limiter.acquire(&c, t1 + Duration::from_secs(2)),
+        Acquire::Ready
+    );
+    // A 429 refines the window the same way.
+    let d = limiter.enqueue(edit.clone());
+    let e = limiter.enqueue(edit.clone());
+    let t3 = t1 + Duration::from_secs(2);
+    assert_eq!(limiter.acquire(&d, t3), Acquire::Ready);
+    limiter.on_rate_limited(&edit, Duration::from_secs(3), t3);
+    assert_eq!(
+        limiter.acquire(&e, t3),
+        Acquire::Wait(t3 + Duration::from_secs(3))
+    );
 }
 
 #[test]

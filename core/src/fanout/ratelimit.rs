@@ -124,17 +124,15 @@ pub enum SharedAcquire {
     Wait(Duration),
 }
 
-/// The longest wait the bucket names while its window's end is only assumed (no response
-/// of the window has told the real one yet): a response in flight is about to refine it,
-/// usually to much sooner, so a waiting request asks again after this rather than sleeping
-/// a whole assumed window. The script has the same number (`local poll = 100`).
-pub const UNREFINED_POLL: Duration = Duration::from_millis(100);
+/// The longest wait the shared bucket names while its window's end is only assumed: the
+/// in-process limiter's figure (see [`crate::ratelimit::UNREFINED_POLL`]). The script has the
+/// same number (`local poll = 100`).
+pub use crate::ratelimit::UNREFINED_POLL;
 
 /// When a worker polls its [`Call`](crate::http::Call) again after the call said
-/// `Step::Wait(until)`: at `until`, or sooner if that is far off. The in-process limiter
-/// names the end of a window it may only assume (10 s, until a response's headers say
-/// otherwise), and polling again is free (a spurious poll is a no-op), so a request queued
-/// behind a burst picks up the refined window instead of sleeping the assumed one.
+/// `Step::Wait(until)`: at `until`, or sooner if that is far off. A worker's waits also
+/// follow the shared bucket, whose state other workers change, and polling again is free (a
+/// spurious poll is a no-op), so a request never sleeps past a refined window.
 pub fn recheck_at(until: std::time::Instant, now: std::time::Instant) -> std::time::Instant {
     until.min(now + UNREFINED_POLL)
 }

@@ -8,6 +8,13 @@ use super::bucket::BucketKey;
 /// The server's fixed window length.
 pub const WINDOW: Duration = Duration::from_secs(10);
 
+/// The longest wait [`RateLimiter::acquire`] names while its window's end is only assumed
+/// (no response of the window has told the real one yet): a response in flight is about to
+/// refine it, often to much sooner (the server's window may have started earlier), so a
+/// request queued behind a burst asks again after this instead of sleeping the whole
+/// assumed window. Once a response has refined the window, waits are exact.
+pub const UNREFINED_POLL: Duration = Duration::from_millis(100);
+
 /// Above this many tracked buckets, idle ones are forgotten.
 const PRUNE_THRESHOLD: usize = 1024;
 
@@ -72,6 +79,9 @@ struct BucketState {
     remaining: u32,
     /// End of the current window; `None` when no window is running.
     reset_at: Option<Instant>,
+    /// Whether the server told `reset_at` (headers or a 429) rather than the limiter
+    /// assuming a full window from its first request.
+    refined: bool,
     /// Tickets waiting for capacity, oldest first.
     queue: VecDeque<u64>,
 }
@@ -82,6 +92,7 @@ impl BucketState {
             limit,
             remaining: limit,
             reset_at: None,
+            refined: false,
             queue: VecDeque::new(),
         }
     }
@@ -91,6 +102,7 @@ impl BucketState {
         if self.reset_at.is_none_or(|reset| now >= reset) {
             self.remaining = self.limit;
             self.reset_at = None;
+            self.refined = false;
         }
     }
 }
@@ -107,7 +119,7 @@ impl BucketState {
 /// ```
 /// use std::time::{Duration, Instant};
 /// use http::Method;
-/// use stoat_core::ratelimit::{Acquire, BucketKey, RateLimiter};
+/// use stoat_core::ratelimit::{Acquire, BucketKey, RateLimitHeaders, RateLimiter, UNREFINED_POLL};
 ///
 /// // `start` is whatever instant the driver (or a test's virtual clock) says it is.
 /// fn three_edits(start: Instant) {
@@ -115,10 +127,16 @@ impl BucketState {
 ///     let key = BucketKey::resolve(&Method::PATCH, "/users/@me"); // 2 per 10 s
 ///     let a = limiter.enqueue(key.clone());
 ///     let b = limiter.enqueue(key.clone());
-///     let c = limiter.enqueue(key);
+///     let c = limiter.enqueue(key.clone());
 ///     assert_eq!(limiter.acquire(&a, start), Acquire::Ready);
 ///     assert_eq!(limiter.acquire(&b, start), Acquire::Ready);
-///     let window_end = start + Duration::from_secs(10);
+///     // The window's end is assumed (10 s) until a response says otherwise, so `c` is told
+///     // to ask again soon rather than to sleep the whole window...
+///     assert_eq!(limiter.acquire(&c, start), Acquire::Wait(start + UNREFINED_POLL));
+///     // ...and a's response says the server's window ends in 3 s: from now on that is exact.
+///     let headers = RateLimitHeaders { limit: 2, remaining: 0, reset_after: Duration::from_secs(3) };
+///     limiter.on_response(&key, headers, start);
+///     let window_end = start + Duration::from_secs(3);
 ///     assert_eq!(limiter.acquire(&c, start), Acquire::Wait(window_end));
 ///     assert_eq!(limiter.acquire(&c, window_end), Acquire::Ready);
 /// }
@@ -216,7 +234,12 @@ impl RateLimiter {
             state.reset_at.get_or_insert(now + WINDOW);
             Acquire::Ready
         } else {
-            Acquire::Wait(state.reset_at.unwrap_or(now + WINDOW))
+            let until = state.reset_at.unwrap_or(now + WINDOW);
+            if state.refined {
+                Acquire::Wait(until)
+            } else {
+                Acquire::Wait(until.min(now + UNREFINED_POLL))
+            }
         }
     }
 
@@ -238,6 +261,7 @@ impl RateLimiter {
         // Requests still in flight are already subtracted locally; never give them back.
         state.remaining = state.remaining.min(headers.remaining);
         state.reset_at = Some(now + headers.reset_after.min(self.max_wait));
+        state.refined = true;
         self.prune(now);
     }
 
@@ -252,6 +276,7 @@ impl RateLimiter {
             .or_insert_with(|| BucketState::new(key.bucket.limit()));
         state.remaining = 0;
         state.reset_at = Some(now + retry_after);
+        state.refined = true;
     }
 
     /// Requests left in `key`'s current window, as far as the limiter knows.

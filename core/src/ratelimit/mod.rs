@@ -9,4 +9,6 @@ mod bucket;
 mod limiter;
 
 pub use bucket::{Bucket, BucketKey};
-pub use limiter::{Acquire, RateLimitHeaders, RateLimiter, Ticket, DEFAULT_MAX_WAIT, WINDOW};
+pub use limiter::{
+    Acquire, RateLimitHeaders, RateLimiter, Ticket, DEFAULT_MAX_WAIT, UNREFINED_POLL, WINDOW,
+};

@@ -6,19 +6,35 @@ use std::time::{Duration, Instant};
 
 use http::Method;
 use stoat_core::cache::Cache;
-use stoat_core::fanout::ratelimit::{recheck_at, SharedAcquire, SharedBucket, UNREFINED_POLL};
+use stoat_core::fanout::ratelimit::{SharedAcquire, SharedBucket, UNREFINED_POLL};
 use stoat_core::fanout::{BridgeState, EntryId};
 use stoat_core::gateway::Event;
 use stoat_core::model::Timestamp;
 use stoat_core::ratelimit::{Acquire, BucketKey, RateLimitHeaders, RateLimiter};
 
+/// A worker sleeps exactly what its `Call` names: the in-process limiter itself asks for an
+/// early re-poll while a window's end is assumed, and names a refined end exactly.
 #[test]
 fn far_waits_are_rechecked_soon() {
     let now = Instant::now();
-    let far = now + Duration::from_secs(10);
-    assert_eq!(recheck_at(far, now), now + UNREFINED_POLL);
+    let mut limiter = RateLimiter::new();
+    let edit = BucketKey::resolve(&Method::PATCH, "/users/@me"); // 2 per window
+    let tickets: Vec<_> = (0..3).map(|_| limiter.enqueue(edit.clone())).collect();
+    assert_eq!(limiter.acquire(&tickets[0], now), Acquire::Ready);
+    assert_eq!(limiter.acquire(&tickets[1], now), Acquire::Ready);
+    // The assumed end is 10 s away: ask again soon.
+    assert_eq!(
+        limiter.acquire(&tickets[2], now),
+        Acquire::Wait(now + UNREFINED_POLL)
+    );
     let near = now + Duration::from_millis(30);
-    assert_eq!(recheck_at(near, now), near);
+    let headers = RateLimitHeaders {
+        limit: 2,
+        remaining: 0,
+        reset_after: Duration::from_millis(30),
+    };
+    limiter.on_response(&edit, headers, now);
+    assert_eq!(limiter.acquire(&tickets[2], now), Acquire::Wait(near));
 }
 #[test]
 fn snapshots_follow_ready_count_and_time() {

@@ -30,7 +30,7 @@ use futures_lite::future;
 use stoat_core::cache::Cache;
 use stoat_core::client::standby::{Deliver, WaiterId};
 use stoat_core::client::{AsyncExecutor, BoxFuture, CacheAccess, ClientConfig, Update, WaitError};
-use stoat_core::fanout::ratelimit::{self, SharedAcquire};
+use stoat_core::fanout::ratelimit::SharedAcquire;
 use stoat_core::fanout::EntryId;
 use stoat_core::gateway::Command;
 use stoat_core::http::{Call, Error, Request, Rest, Step, TransportError};
@@ -306,7 +306,7 @@ async fn drive<T>(http: &HttpClient, gate: &Gate, mut call: Call<T>) -> Result<T
     loop {
         match call.poll(Instant::now()) {
             Step::Wait(until) => {
-                Timer::at(ratelimit::recheck_at(until, Instant::now())).await;
+                Timer::at(until).await;
             }
             Step::Send(request) => {
                 let budget = call

@@ -29,7 +29,7 @@ use crossbeam_channel::{RecvTimeoutError, Sender};
 use stoat_core::cache::Cache;
 use stoat_core::client::standby::Deliver;
 use stoat_core::client::{BlockingExecutor, CacheAccess, ClientConfig, Update, WaitError};
-use stoat_core::fanout::ratelimit::{self, SharedAcquire};
+use stoat_core::fanout::ratelimit::SharedAcquire;
 use stoat_core::fanout::EntryId;
 use stoat_core::gateway::Command;
 use stoat_core::http::{Call, Error, Request, Rest, Step};
@@ -269,8 +269,7 @@ fn drive<T>(agent: &ureq::Agent, gate: &Gate, mut call: Call<T>) -> Result<T, Er
     loop {
         match call.poll(Instant::now()) {
             Step::Wait(until) => {
-                let now = Instant::now();
-                std::thread::sleep(ratelimit::recheck_at(until, now).saturating_duration_since(now))
+                std::thread::sleep(until.saturating_duration_since(Instant::now()))
             }
             Step::Send(request) => {
                 let budget = call

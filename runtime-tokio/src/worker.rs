@@ -28,7 +28,7 @@ use std::time::{Duration, Instant, SystemTime};
 use stoat_core::cache::Cache;
 use stoat_core::client::standby::{Deliver, WaiterId};
 use stoat_core::client::{AsyncExecutor, BoxFuture, CacheAccess, ClientConfig, Update, WaitError};
-use stoat_core::fanout::ratelimit::{self, SharedAcquire};
+use stoat_core::fanout::ratelimit::SharedAcquire;
 use stoat_core::fanout::EntryId;
 use stoat_core::gateway::Command;
 use stoat_core::http::{Call, Error, Request, Rest, Step, TransportError};
@@ -292,10 +292,7 @@ impl AsyncExecutor for WorkerHandle {
 async fn drive<T>(http: &reqwest::Client, gate: &Gate, mut call: Call<T>) -> Result<T, Error> {
     loop {
         match call.poll(Instant::now()) {
-            Step::Wait(until) => {
-                let at = ratelimit::recheck_at(until, Instant::now());
-                tokio::time::sleep_until(at.into()).await
-            }
+            Step::Wait(until) => tokio::time::sleep_until(until.into()).await,
             Step::Send(request) => {
                 let budget = call
                     .send_deadline()

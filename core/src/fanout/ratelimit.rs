@@ -129,14 +129,6 @@ pub enum SharedAcquire {
 /// same number (`local poll = 100`).
 pub use crate::ratelimit::UNREFINED_POLL;
 
-/// When a worker polls its [`Call`](crate::http::Call) again after the call said
-/// `Step::Wait(until)`: at `until`, or sooner if that is far off. A worker's waits also
-/// follow the shared bucket, whose state other workers change, and polling again is free (a
-/// spurious poll is a no-op), so a request never sleeps past a refined window.
-pub fn recheck_at(until: std::time::Instant, now: std::time::Instant) -> std::time::Instant {
-    until.min(now + UNREFINED_POLL)
-}
-
 fn window_ms() -> u64 {
     WINDOW.as_millis() as u64
 }

@@ -1,8 +1,8 @@
 //! Uploaded files (attachments, avatars, icons, ...).
 
-use compact_str::CompactString;
 use std::fmt;
 
+use compact_str::CompactString;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 

@@ -776,3 +776,72 @@ fn a_close_reason_is_clipped_to_what_the_protocol_allows() {
         other => panic!("{other:?}"),
     }
 }
+
+fn message_from(id: &str, username: &str) -> WsMessage {
+    text(&format!(
+        r#"{{"type":"Message","_id":"{id}","channel":"{CHANNEL}","author":"01M7YSZ8V6D4QNP163AMRA3ART","content":"hi","user":{{"_id":"01M7YSZ8V6D4QNP163AMRA3ART","username":"{username}","discriminator":"0001","online":true}}}}"#
+    ))
+}
+
+fn author_of(outputs: Vec<Output>) -> std::sync::Arc<stoat_core::model::User> {
+    match outputs.into_iter().next() {
+        Some(Output::Event(Event::Message(message))) => message.user.clone().unwrap(),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn an_author_who_writes_again_is_decoded_once_and_shared_with_the_cache() {
+    let t0 = Instant::now();
+    let mut session = ready_session(t0);
+    let mut cache = stoat_core::cache::Cache::default();
+    let mut feed = |session: &mut Session, frame| {
+        session.handle_message(t0, frame);
+        let outputs = drain(session);
+        for output in &outputs {
+            if let Output::Event(event) = output {
+                cache.apply(event);
+            }
+        }
+        outputs
+    };
+    let first = author_of(feed(
+        &mut session,
+        message_from("01M7YT8F8NBH98W6P4028C2GH1", "ann"),
+    ));
+    let second = author_of(feed(
+        &mut session,
+        message_from("01M7YT8F8NBH98W6P4028C2GH2", "ann"),
+    ));
+    assert!(std::sync::Arc::ptr_eq(&first, &second));
+    // A changed profile is new text: decoded afresh, and the cache follows it.
+    let renamed = author_of(feed(
+        &mut session,
+        message_from("01M7YT8F8NBH98W6P4028C2GH3", "anne"),
+    ));
+    assert!(!std::sync::Arc::ptr_eq(&first, &renamed));
+    assert_eq!(renamed.username, "anne");
+    assert_eq!(cache.user(renamed.id).unwrap().username, "anne");
+    // Cached messages keep the author they were sent with.
+    let old = cache
+        .message("01M7YT8F8NBH98W6P4028C2GH1".parse().unwrap())
+        .unwrap();
+    assert_eq!(old.user.as_ref().unwrap().username, "ann");
+}
+
+#[test]
+fn a_session_that_remembers_no_authors_decodes_each_time() {
+    let t0 = Instant::now();
+    let mut session = Session::new(config().remembered_authors(0));
+    session.start(t0);
+    session.handle_connected(t0);
+    session.handle_message(t0, text(r#"{"type":"Authenticated"}"#));
+    session.handle_message(t0, text(READY));
+    drain(&mut session);
+    session.handle_message(t0, message_from("01M7YT8F8NBH98W6P4028C2GH1", "ann"));
+    let first = author_of(drain(&mut session));
+    session.handle_message(t0, message_from("01M7YT8F8NBH98W6P4028C2GH2", "ann"));
+    let second = author_of(drain(&mut session));
+    assert_eq!(first, second);
+    assert!(!std::sync::Arc::ptr_eq(&first, &second));
+}

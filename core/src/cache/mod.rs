@@ -5,7 +5,7 @@
 
 mod apply;
 mod change;
-mod hash;
+pub(crate) mod hash;
 pub mod permissions;
 
 use std::collections::VecDeque;
@@ -336,18 +336,19 @@ impl Cache {
         self.config.resources.contains(resource)
     }
 
-    /// Caches a user. An unchanged user (the usual case: the same author message after
-    /// message) is left as it is, without a copy.
+    /// Caches a user: the event's own copy, shared, so nothing is copied or compared (a
+    /// session that remembers authors hands out the same copy every time, which is then
+    /// already the cached one).
     fn put_user(&mut self, user: &Arc<User>) {
         if self.keeps(CacheResources::USERS) || Some(user.id) == self.current_user {
-            put_if_changed(&mut self.users, user.id, user);
+            put_shared(&mut self.users, user.id, user);
         }
     }
 
-    /// Caches a member, without a copy when it is unchanged.
+    /// Caches a member, shared like a user.
     fn put_member(&mut self, member: &Arc<Member>) {
         if self.keeps(CacheResources::MEMBERS) {
-            put_if_changed(&mut self.members, member.id, member);
+            put_shared(&mut self.members, member.id, member);
         }
     }
 
@@ -387,14 +388,10 @@ impl Cache {
     }
 }
 
-/// Caches `value` (shared, not copied) unless the cached one is equal.
-fn put_if_changed<K: Eq + std::hash::Hash, V: PartialEq>(
-    map: &mut IdMap<K, Arc<V>>,
-    key: K,
-    value: &Arc<V>,
-) {
+/// Caches `value`, shared with whoever else holds it (not copied).
+fn put_shared<K: Eq + std::hash::Hash, V>(map: &mut IdMap<K, Arc<V>>, key: K, value: &Arc<V>) {
     match map.get_mut(&key) {
-        Some(cached) if Arc::ptr_eq(cached, value) || **cached == **value => {}
+        Some(cached) if Arc::ptr_eq(cached, value) => {}
         Some(cached) => *cached = Arc::clone(value),
         None => {
             map.insert(key, Arc::clone(value));

@@ -6,6 +6,7 @@ use bytes::Bytes;
 
 use super::command::ClientMessage;
 use super::event::Event;
+use crate::model::interned::Authors;
 use crate::model::tagged::Str;
 
 /// The gateway wire format, chosen with `?format=` on connect.
@@ -142,6 +143,54 @@ pub fn decode(format: Format, frame: &WsMessage) -> Result<Event, DecodeError> {
             })
         }
         _ => decode_slow(format, frame),
+    }
+}
+
+/// A decoder for one connection: decodes frames exactly like [`decode`], and remembers the
+/// authors of recent messages by their JSON text so that one who writes again is not decoded
+/// again (see [`SessionConfig::remembered_authors`](super::SessionConfig::remembered_authors)).
+/// A [`Session`](super::Session) has one; use it directly when you drive frames yourself.
+///
+/// ```
+/// use stoat_core::gateway::{Decoder, Event, Format, WsMessage};
+/// let mut decoder = Decoder::new(Format::Json, 1024);
+/// let frame = |id: &str| WsMessage::Text(format!(
+///     r#"{{"type":"Message","_id":"{id}","channel":"01M7YSZ8V81AWBPFRM30NYSV34",
+///     "author":"01M7YSZ8V6D4QNP163AMRA3ARS","content":"hi","user":{{"_id":
+///     "01M7YSZ8V6D4QNP163AMRA3ARS","username":"ann","discriminator":"0001"}}}}"#));
+/// let (Ok(Event::Message(first)), Ok(Event::Message(second))) = (
+///     decoder.decode(&frame("01M7YT8F8NBH98W6P4028C2GH8")),
+///     decoder.decode(&frame("01M7YT8F8NBH98W6P4028C2GH9")),
+/// ) else { panic!() };
+/// // The same author, decoded once and shared.
+/// assert!(std::sync::Arc::ptr_eq(first.user.as_ref().unwrap(), second.user.as_ref().unwrap()));
+/// ```
+#[derive(Debug)]
+pub struct Decoder {
+    format: Format,
+    authors: Authors,
+}
+
+impl Decoder {
+    /// A decoder for `format` that remembers up to `remembered_authors` message authors
+    /// (0: none; it then decodes exactly like [`decode`]).
+    pub fn new(format: Format, remembered_authors: usize) -> Self {
+        Self {
+            format,
+            authors: Authors::new(remembered_authors),
+        }
+    }
+
+    /// Decodes one frame; see [`decode`] for what it returns.
+    pub fn decode(&mut self, frame: &WsMessage) -> Result<Event, DecodeError> {
+        let format = self.format;
+        match frame {
+            // Raw text (what the table is keyed by) exists only for JSON.
+            WsMessage::Text(_) if format == Format::Json => {
+                self.authors.install(|| decode(format, frame))
+            }
+            _ => decode(format, frame),
+        }
     }
 }
 

@@ -104,7 +104,17 @@ pub struct SessionConfig {
     /// on the event stream (off by default; [`Session::invalid_frames`](super::Session::invalid_frames)
     /// counts them either way).
     pub invalid_frame_events: bool,
+    /// How many authors (the `user` object every `Message` event carries) the session
+    /// remembers by their JSON text, so that an author who writes again with an unchanged
+    /// profile costs no decoding: the event gets the object decoded the first time, shared
+    /// (an `Arc`, also with the cache and every cached message of theirs). 4096 unless set;
+    /// 0 turns it off. Each remembered author keeps its text (a few hundred bytes) and one
+    /// reference to the object. Only JSON sessions remember; msgpack ones decode each time.
+    pub remembered_authors: usize,
 }
+
+/// The default [`SessionConfig::remembered_authors`].
+pub const DEFAULT_REMEMBERED_AUTHORS: usize = 4096;
 
 /// The default [`SessionConfig::max_message_size`]: 16 MiB (tungstenite's own default frame
 /// limit; its message limit is 64 MiB).
@@ -130,7 +140,15 @@ impl SessionConfig {
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
             stable_connection: Duration::from_secs(60),
             invalid_frame_events: false,
+            remembered_authors: DEFAULT_REMEMBERED_AUTHORS,
         }
+    }
+
+    /// Sets how many authors are remembered (see
+    /// [`remembered_authors`](Self::remembered_authors)); 0 turns it off.
+    pub fn remembered_authors(mut self, count: usize) -> Self {
+        self.remembered_authors = count;
+        self
     }
 
     /// Sets the largest message accepted (see [`max_message_size`](Self::max_message_size)).

@@ -4,7 +4,7 @@ use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use super::close::{clip_reason, CloseCode, DisconnectCause, Disconnection};
-use super::codec::{decode, encode, DecodeError, WsMessage};
+use super::codec::{encode, DecodeError, Decoder, WsMessage};
 use super::command::{ClientMessage, Command};
 use super::config::SessionConfig;
 use super::event::{Event, GatewayError, PingData};
@@ -109,6 +109,7 @@ enum State {
 #[derive(Debug)]
 pub struct Session {
     config: SessionConfig,
+    decoder: Decoder,
     state: State,
     outputs: VecDeque<Output>,
     queued_commands: VecDeque<Command>,
@@ -138,6 +139,7 @@ impl Session {
     pub fn new(config: SessionConfig) -> Self {
         let rng = fastrand::Rng::with_seed(config.seed);
         Self {
+            decoder: Decoder::new(config.format, config.remembered_authors),
             config,
             state: State::Idle,
             outputs: VecDeque::new(),
@@ -286,7 +288,7 @@ impl Session {
         if !matches!(self.state, State::Open { .. }) {
             return;
         }
-        match decode(self.config.format, &message) {
+        match self.decoder.decode(&message) {
             Ok(event) => self.handle_event(now, event),
             Err(error) => {
                 self.invalid_frames += 1;

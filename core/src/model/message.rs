@@ -219,7 +219,11 @@ pub struct Message {
     pub author: UserId,
     /// The author, on events and send responses (shared: the cache keeps this same
     /// object as the user when it is new or changed).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::interned::optional_user"
+    )]
     pub user: Option<Arc<User>>,
     /// The author's membership, in server channels (shared with the cache like `user`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

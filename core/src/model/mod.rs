@@ -49,6 +49,7 @@ mod emoji;
 mod file;
 mod flags;
 mod instance;
+pub(crate) mod interned;
 mod invite;
 mod member;
 mod message;

@@ -145,7 +145,17 @@ impl SessionConfig {
     }
 
     /// Sets how many authors are remembered (see
-    /// [`remembered_authors`](Self::remembered_authors)); 0 turns it off.
+    /// [`remembered_authors`](Self::remembered_authors)); 0 turns it off. A client sets it
+    /// through [`ClientConfig::session`](crate::client::ClientConfig::session):
+    ///
+    /// ```
+    /// use stoat_core::client::ClientConfig;
+    /// use stoat_core::Token;
+    ///
+    /// // A bot in one huge server, whose authors rarely repeat within a few thousand.
+    /// let config = ClientConfig::new(Token::bot("secret")).session(|s| s.remembered_authors(16_384));
+    /// assert_eq!(config.session_config("wss://events.stoat.chat").remembered_authors, 16_384);
+    /// ```
     pub fn remembered_authors(mut self, count: usize) -> Self {
         self.remembered_authors = count;
         self

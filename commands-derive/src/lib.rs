@@ -21,8 +21,10 @@
 //!
 //! Attributes:
 //!
-//! * `#[args(crate = "path")]` on the struct: where the framework is, when `stoat_core` is
-//!   not a direct dependency (e.g. `#[args(crate = "stoat_tokio::core")]`);
+//! * `#[args(crate = "path")]` on the struct: where `stoat_core` is, when the derive cannot
+//!   tell (e.g. `#[args(crate = "my_reexport::core")]`). Without it the derive reads your
+//!   `Cargo.toml`: `stoat-core` under whatever name you gave it, or else the `core` that
+//!   `stoat-tokio`, `stoat-async-std` or `stoat-blocking` re-exports;
 //! * `#[arg(rename = "name")]` on a field: the parameter's name shown to users;
 //! * `#[arg(description = "...")]` on a field: its description (instead of the doc comment).
 //!
@@ -31,6 +33,7 @@
 
 use proc_macro::TokenStream;
 use proc_macro2::Span;
+use proc_macro_crate::{crate_name, FoundCrate};
 use quote::quote;
 use syn::{parse_macro_input, Attribute, Data, DeriveInput, Expr, Fields, Lit, LitStr, Meta};
 
@@ -120,20 +123,47 @@ fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
 }
 
 fn crate_path(attrs: &[Attribute]) -> syn::Result<syn::Path> {
-    let mut path: syn::Path = syn::parse_quote!(::stoat_core::commands);
+    let mut path = None;
     for attr in attrs.iter().filter(|a| a.path().is_ident("args")) {
         attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("crate") {
                 let value: LitStr = meta.value()?.parse()?;
                 let root: syn::Path = value.parse()?;
-                path = syn::parse_quote!(#root::commands);
+                path = Some(syn::parse_quote!(#root::commands));
                 Ok(())
             } else {
                 Err(meta.error("unknown #[args] option; expected `crate = \"path\"`"))
             }
         })?;
     }
-    Ok(path)
+    Ok(path.unwrap_or_else(found_core))
+}
+
+/// The runtime crates that re-export `stoat_core` as `core`.
+const RUNTIMES: [&str; 3] = ["stoat-tokio", "stoat-async-std", "stoat-blocking"];
+
+/// Where `stoat_core`'s commands are for the crate being compiled, read off its manifest:
+/// `stoat-core` itself (under the name the manifest gives it), else a runtime crate's
+/// `core`, else `::stoat_core` (and the compiler's error names it).
+fn found_core() -> syn::Path {
+    let ident = |name: &str| syn::Ident::new(name, Span::call_site());
+    match crate_name("stoat-core") {
+        Ok(FoundCrate::Name(name)) => {
+            let name = ident(&name);
+            return syn::parse_quote!(::#name::commands);
+        }
+        // stoat-core's own library never derives `Args`; its tests, examples and doctests
+        // see it as the extern crate `stoat_core`.
+        Ok(FoundCrate::Itself) => return syn::parse_quote!(::stoat_core::commands),
+        Err(_) => {}
+    }
+    for runtime in RUNTIMES {
+        if let Ok(FoundCrate::Name(name)) = crate_name(runtime) {
+            let name = ident(&name);
+            return syn::parse_quote!(::#name::core::commands);
+        }
+    }
+    syn::parse_quote!(::stoat_core::commands)
 }
 
 #[derive(Default)]

@@ -36,7 +36,6 @@ type Error = Box<dyn std::error::Error + Send + Sync>;
 
 /// `!kick <member> [reason...]`
 #[derive(Args)]
-#[args(crate = "stoat_tokio::core")]
 struct Kick {
     /// Who to kick: a mention, an id or a name.
     member: Member,
@@ -46,7 +45,6 @@ struct Kick {
 
 /// `!purge <count>`
 #[derive(Args)]
-#[args(crate = "stoat_tokio::core")]
 struct Purge {
     /// How many messages to delete.
     count: Ranged<1, 100>,
@@ -54,7 +52,6 @@ struct Purge {
 
 /// `!roll [sides]`
 #[derive(Args)]
-#[args(crate = "stoat_tokio::core")]
 struct Roll {
     /// How many sides the die has (6 if not given).
     sides: Option<Ranged<2, 1000>>,

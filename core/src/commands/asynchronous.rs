@@ -3,23 +3,20 @@
 
 use std::fmt;
 use std::future::{ready, Future};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::Arc;
 use std::time::Instant;
 
 use super::args::{Args, Values};
-use super::check::Check;
-use super::command::{Body, Catalogue, Command, CommandInfo, Gear, RegistrationError};
+use super::command::{Body, Command, Gear};
 use super::context::{Context, Failure};
-use super::cooldown::BucketKey;
-use super::engine::{Engine, Origin, Prepared, Step};
+use super::engine::{Origin, Prepared, Step};
 use super::error::CommandError;
+use super::framework::Framework;
 use super::help::{split_message, HelpArgs};
-use super::prefix::Prefixes;
 use super::Outcome;
 use crate::client::{AsyncExecutor, BoxFuture, Update};
 use crate::gateway::Event;
 use crate::http::routes::validate::MAX_CONTENT_BYTES;
-use crate::id::UserId;
 use crate::model::Message;
 
 type Run<C, S> =
@@ -88,13 +85,15 @@ type BeforeHook<C> =
 type AfterHook<C> = Arc<dyn Fn(Context<C>, bool) -> BoxFuture<'static, ()> + Send + Sync>;
 type ErrorHook<C> = Arc<dyn Fn(Failure<C>) -> BoxFuture<'static, ()> + Send + Sync>;
 
-struct Hooks<C> {
+/// The hooks of an [`AsyncFramework`], set with its `before_invoke`, `after_invoke` and
+/// `on_error`.
+pub struct AsyncHooks<C> {
     before: Option<BeforeHook<C>>,
     after: Option<AfterHook<C>>,
     on_error: Option<ErrorHook<C>>,
 }
 
-impl<C> Clone for Hooks<C> {
+impl<C> Clone for AsyncHooks<C> {
     fn clone(&self) -> Self {
         Self {
             before: self.before.clone(),
@@ -104,34 +103,21 @@ impl<C> Clone for Hooks<C> {
     }
 }
 
-struct Inner<C> {
-    engine: Engine<AsyncBody<C>>,
-    hooks: RwLock<Hooks<C>>,
-}
-
 /// A commands framework for async runtimes. Cheap to clone (clones share commands,
 /// cooldowns and hooks); commands and gears can be added and removed while it runs.
 ///
 /// Feed it every update with the client's handle and the time:
 /// `framework.process(&handle, &update, now)` returns the task to run (spawn it, or await
 /// it). See the [module docs](super) for a whole bot.
-pub struct AsyncFramework<C> {
-    inner: Arc<Inner<C>>,
-}
+pub type AsyncFramework<C> = Framework<AsyncBody<C>, AsyncHooks<C>>;
 
-impl<C> Clone for AsyncFramework<C> {
-    fn clone(&self) -> Self {
-        Self {
-            inner: self.inner.clone(),
-        }
-    }
-}
-
-impl<C> fmt::Debug for AsyncFramework<C> {
+impl<C> fmt::Debug for AsyncHooks<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AsyncFramework")
-            .field("settings", &self.inner.engine.settings)
-            .finish_non_exhaustive()
+        f.debug_struct("AsyncHooks")
+            .field("before", &self.before.is_some())
+            .field("after", &self.after.is_some())
+            .field("on_error", &self.on_error.is_some())
+            .finish()
     }
 }
 
@@ -176,87 +162,14 @@ where
     /// A framework with no prefix yet, the default `help` command and the default error
     /// hook (a reply explaining the error; see [`Failure::default_reply`]).
     pub fn new() -> Self {
-        let framework = Self {
-            inner: Arc::new(Inner {
-                engine: Engine::default(),
-                hooks: RwLock::new(Hooks {
-                    before: None,
-                    after: None,
-                    on_error: None,
-                }),
-            }),
-        };
+        let framework = Self::with_hooks(AsyncHooks {
+            before: None,
+            after: None,
+            on_error: None,
+        });
         // A fresh tree has no names yet: adding `help` cannot conflict.
         let _ = framework.add_command(async_help_command());
         framework
-    }
-
-    fn hooks(&self) -> Hooks<C> {
-        self.inner
-            .hooks
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-
-    fn set_hooks(&self, f: impl FnOnce(&mut Hooks<C>)) {
-        f(&mut self
-            .inner
-            .hooks
-            .write()
-            .unwrap_or_else(PoisonError::into_inner));
-    }
-
-    /// Adds a fixed prefix.
-    pub fn prefix(self, prefix: impl Into<String>) -> Self {
-        let prefix = prefix.into();
-        self.inner
-            .engine
-            .update_settings(|s| s.prefixes = Arc::new((*s.prefixes).clone().prefix(prefix)));
-        self
-    }
-
-    /// Replaces the prefixes (mentions, several, per-message).
-    pub fn prefixes(self, prefixes: Prefixes) -> Self {
-        self.inner
-            .engine
-            .update_settings(|s| s.prefixes = Arc::new(prefixes));
-        self
-    }
-
-    /// Matches command names ignoring case.
-    pub fn case_insensitive(self, case_insensitive: bool) -> Self {
-        self.inner.engine.set_case_insensitive(case_insensitive);
-        self
-    }
-
-    /// Whether messages of other bots are ignored (the default; the bot's own messages are
-    /// always ignored).
-    pub fn ignore_bots(self, ignore: bool) -> Self {
-        self.inner
-            .engine
-            .update_settings(|s| s.ignore_bots = ignore);
-        self
-    }
-
-    /// Adds an owner for [`Check::is_owner`] besides the bot account's owner.
-    pub fn owner(self, owner: UserId) -> Self {
-        self.inner.engine.update_settings(|s| {
-            let mut owners = s.owners.to_vec();
-            owners.push(owner);
-            s.owners = owners.into();
-        });
-        self
-    }
-
-    /// Adds a check that every command must pass (before gear and command checks).
-    pub fn check(self, check: Check) -> Self {
-        self.inner.engine.update_settings(|s| {
-            let mut checks = s.checks.to_vec();
-            checks.push(check);
-            s.checks = checks.into();
-        });
-        self
     }
 
     /// Runs `hook` before each command body; an error skips the body and goes to the error
@@ -304,45 +217,6 @@ where
                 }
             }
         })
-    }
-
-    /// Removes the default `help` command (to add your own, or have none).
-    pub fn without_help(self) -> Self {
-        let _ = self.remove_command("help");
-        self
-    }
-
-    /// Adds a command.
-    pub fn add_command(&self, command: AsyncCommand<C>) -> Result<(), RegistrationError> {
-        self.inner.engine.add_command(command)
-    }
-
-    /// Removes a top-level command by name or alias, returning it.
-    pub fn remove_command(&self, name: &str) -> Option<Arc<CommandInfo>> {
-        self.inner.engine.remove_command(name)
-    }
-
-    /// Adds a gear and its commands (all or none).
-    pub fn add_gear<S: Send + Sync + 'static>(
-        &self,
-        gear: AsyncGear<C, S>,
-    ) -> Result<(), RegistrationError> {
-        self.inner.engine.add_gear(gear)
-    }
-
-    /// Removes a gear and its commands; `false` if there is no gear called `name`.
-    pub fn remove_gear(&self, name: &str) -> bool {
-        self.inner.engine.remove_gear(name)
-    }
-
-    /// The registered commands and gears.
-    pub fn catalogue(&self) -> Arc<Catalogue> {
-        self.inner.engine.tree().catalogue().clone()
-    }
-
-    /// Forgets the cooldown of `command` in bucket `key` (e.g. from the error hook).
-    pub fn reset_cooldown(&self, command: &CommandInfo, key: BucketKey) {
-        self.inner.engine.reset_cooldown(command.key(), key);
     }
 
     /// Processes one update: for a `Message` that invokes a command, the returned task
@@ -420,7 +294,7 @@ where
     }
 }
 
-async fn fail<C>(handle: C, origin: Origin, error: CommandError, hooks: Hooks<C>) -> Outcome
+async fn fail<C>(handle: C, origin: Origin, error: CommandError, hooks: AsyncHooks<C>) -> Outcome
 where
     C: AsyncExecutor + Clone + Send + Sync + 'static,
 {

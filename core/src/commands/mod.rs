@@ -211,14 +211,18 @@ mod converters;
 mod cooldown;
 mod engine;
 mod error;
+mod framework;
 pub mod help;
 mod prefix;
 mod tokenizer;
 
 pub use args::{Args, Param, Parameter, Rest, Shape, Values};
-pub use asynchronous::{async_help_command, AsyncBody, AsyncCommand, AsyncFramework, AsyncGear};
+pub use asynchronous::{
+    async_help_command, AsyncBody, AsyncCommand, AsyncFramework, AsyncGear, AsyncHooks,
+};
 pub use blocking::{
     blocking_help_command, BlockingBody, BlockingCommand, BlockingFramework, BlockingGear,
+    BlockingHooks,
 };
 pub use check::{permission_names, Check, CheckContext, CheckFailure, PermissionScope, RoleRef};
 pub use command::{Body, Catalogue, Command, CommandInfo, Gear, GearInfo, RegistrationError};
@@ -230,6 +234,7 @@ pub use cooldown::{
     MaxConcurrency,
 };
 pub use error::{escape_mentions, CommandError};
+pub use framework::Framework;
 pub use prefix::{MatchedPrefix, PrefixContext, Prefixes};
 pub use tokenizer::{TokenizeError, Tokenizer, Word};
 

@@ -35,9 +35,20 @@ const HASHED_HEAD: usize = 48;
 const HASHED_TAIL: usize = 24;
 
 /// Recently seen author objects of one gateway session, by their JSON text.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(crate) struct Authors {
     users: Table<User>,
+}
+
+/// The size and fill, not thousands of remembered users (a `Session`'s `Debug` shows this).
+impl fmt::Debug for Authors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let remembered = self.users.entries.iter().flatten().flatten().count();
+        f.debug_struct("Authors")
+            .field("capacity", &(self.users.sets * 2))
+            .field("remembered", &remembered)
+            .finish()
+    }
 }
 
 thread_local! {
@@ -77,14 +88,12 @@ impl Authors {
     }
 }
 
-#[derive(Debug)]
 struct Entry<T> {
     text: Box<str>,
     value: Arc<T>,
 }
 
 /// Two entries per set; the first is the more recently used.
-#[derive(Debug)]
 struct Table<T> {
     sets: usize,
     entries: Vec<[Option<Entry<T>>; 2]>,
@@ -258,7 +267,7 @@ mod tests {
         let after = decode(&mut authors, &message(2, &renamed));
         assert_eq!(after.user.as_ref().unwrap().username, "anne");
         assert_eq!(before.user.as_ref().unwrap().username, "ann");
-        // Both versions are remembered (two ways per set) and shared again.
+        // Both versions are remembered (in two sets, or in the two ways of one) and shared.
         let back = decode(&mut authors, &message(3, AUTHOR));
         assert!(Arc::ptr_eq(
             before.user.as_ref().unwrap(),
@@ -279,6 +288,16 @@ mod tests {
         assert!(INSTALLED.with(|slot| slot.borrow().is_none()));
         assert_eq!(authors.users.sets, 8);
         decode(&mut authors, &message(3, AUTHOR));
+    }
+
+    #[test]
+    fn debug_output_shows_the_size_not_the_users() {
+        let mut authors = Authors::new(16);
+        decode(&mut authors, &message(1, AUTHOR));
+        assert_eq!(
+            format!("{authors:?}"),
+            "Authors { capacity: 16, remembered: 1 }"
+        );
     }
 
     #[test]

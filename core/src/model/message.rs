@@ -218,7 +218,8 @@ pub struct Message {
     /// Author: a user id, a webhook id, or [`UserId::SYSTEM`] for system messages.
     pub author: UserId,
     /// The author, on events and send responses (shared: the cache keeps this same
-    /// object as the user when it is new or changed).
+    /// object as the user, and a session that remembers authors gives every message of an
+    /// unchanged author the same one; see `SessionConfig::remembered_authors`).
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",

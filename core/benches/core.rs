@@ -8,6 +8,8 @@
 //! swings from minute to minute, that moves far less than a ratio of separate medians.
 //!
 //! - ingest: frames/s of a bot's session and cache over a realistic frame mix, ÷ skim frames/s;
+//! - for reference, the mix decoded alone as a session decodes it (each event then dropped,
+//!   no cache) ÷ skim time: the floor that no change to the cache can go below;
 //! - large Ready (50k users, 20k channels, 1k servers): decode + cache fill time ÷ skim time;
 //! - the bytes the cache holds after the large Ready: measured by the `memory` bench
 //!   (`benches/memory.rs`), whose counting global allocator would skew these timings.
@@ -26,7 +28,9 @@ use http::Method;
 use serde::de::IgnoredAny;
 use stoat_core::auth::Token;
 use stoat_core::cache::Cache;
-use stoat_core::gateway::{decode, Format, Output, Session, SessionConfig, WsMessage};
+use stoat_core::gateway::{
+    decode, Decoder, Format, Output, Session, SessionConfig, WsMessage, DEFAULT_REMEMBERED_AUTHORS,
+};
 use stoat_core::http::routes::SendMessage;
 use stoat_core::http::Rest;
 use stoat_core::ratelimit::{Acquire, BucketKey, RateLimiter};
@@ -155,6 +159,24 @@ fn summary() {
             start.elapsed()
         },
     );
+    // The part of ingest no cache can help with: decoding alone, as a session decodes.
+    let mut decoder = Decoder::new(Format::Json, DEFAULT_REMEMBERED_AUTHORS);
+    let (_, decode_frames, decode_frames_ratio) = time_pairs(
+        9,
+        || {
+            let start = Instant::now();
+            skim(&frames);
+            start.elapsed()
+        },
+        || {
+            let input = texts(&frames);
+            let start = Instant::now();
+            for frame in &input {
+                black_box(decoder.decode(frame).unwrap());
+            }
+            start.elapsed()
+        },
+    );
     let ready_frame = WsMessage::Text(ready.clone());
     let (skim_ready_time, fill_ready, fill_ratio) = time_pairs(9, skim_ready, || {
         let mut cache = Cache::default();
@@ -192,6 +214,12 @@ fn summary() {
         "ingest {:>10.0} frames/s  ({:.1} ms)",
         per_sec(ingest_frames),
         ingest_frames.as_secs_f64() * 1e3
+    );
+    println!(
+        "decode {:>10.0} frames/s  ({:.1} ms, events dropped, no cache: {:.2}x the skim's time)",
+        per_sec(decode_frames),
+        decode_frames.as_secs_f64() * 1e3,
+        decode_frames_ratio
     );
     println!(
         "large Ready: skim {:.1} ms, decode {:.1} ms, decode + cache fill {:.1} ms",
